@@ -1,0 +1,163 @@
+import { App, YamlOutputType, ApiObject } from 'cdk8s';
+import * as ipaddr from 'ipaddr.js';
+import { IConstruct } from 'constructs';
+import { LocatedProblem, SynthesisError } from '../errors';
+import { ClusterSettings, Manifest } from '../render/model';
+import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
+import { Port } from '../values/port';
+import type { IsolatedProject } from './project';
+
+/** Where the cluster DNS runs; used for the egress rules added when a project locks egress down. */
+export interface DnsProps {
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default { 'k8s-app': 'kube-dns' } */
+  readonly podLabels?: Labels;
+  /** @default [Port.udp(53), Port.tcp(53)] */
+  readonly ports?: readonly Port[];
+  /** NodeLocal DNSCache address (KubeSphere installs it at 169.254.25.10). @default none */
+  readonly nodeLocalDnsIp?: string;
+}
+
+/** Settings of one target cluster. */
+export interface ClusterProps {
+  /**
+   * Namespaces whose pods may always reach isolated projects, e.g. `kubesphere-system`,
+   * `kubesphere-monitoring-system` (KubeSphere's `nsnpOptions.allowedIngressNamespaces`).
+   * @default []
+   */
+  readonly allowedIngressNamespaces?: readonly string[];
+  /**
+   * Namespace label that identifies a namespace by name in selectors. The default is set by
+   * Kubernetes itself and cannot be changed by tenants; use `kubesphere.io/namespace` to match
+   * KubeSphere's own policies exactly.
+   * @default 'kubernetes.io/metadata.name'
+   */
+  readonly namespaceLabel?: string;
+  /** Cluster DNS. @default kube-system pods k8s-app=kube-dns on UDP and TCP 53 */
+  readonly dns?: DnsProps;
+  /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
+  readonly outdir?: string;
+}
+
+/** The objects of one project after rendering. */
+export interface RenderedProject {
+  readonly project: IsolatedProject;
+  readonly manifests: readonly Manifest[];
+}
+
+/**
+ * One target cluster: the root of a synthesis. Projects are its direct children, so that
+ * `cdk8s` writes them to `<outdir>/<project>/` without hashed names.
+ */
+export class Cluster extends App {
+  /** Cluster name, the directory under `dist/`. */
+  public readonly name: string;
+  /** Resolved settings. */
+  public settings: ClusterSettings;
+  /** Source file the project definitions currently being loaded come from (set by the loader). */
+  public currentSource?: string;
+  private props: ClusterProps;
+  private readonly extraProblems: string[] = [];
+  private materialized = false;
+
+  constructor(name: string, props: ClusterProps = {}) {
+    super({ outdir: props.outdir ?? `dist/${name}`, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    this.name = name;
+    this.props = props;
+    this.settings = settingsOf(name, props);
+    this.node.addValidation({ validate: () => [...this.extraProblems, ...this.settingProblems()] });
+  }
+
+  /** The props this cluster was created with. */
+  public get clusterProps(): ClusterProps { return this.props; }
+
+  /** @internal Sets the props of a cluster first named without them (see `ClusterSet.cluster`). */
+  public configure(props: ClusterProps): void {
+    this.props = props;
+    this.settings = settingsOf(this.name, props);
+  }
+
+  /** Records a problem found outside the construct tree (e.g. by the definitions loader). */
+  public addProblem(message: string): void { this.extraProblems.push(message); }
+
+  /** Projects of this cluster in definition order. */
+  public get projects(): IsolatedProject[] {
+    return this.node.children.filter(isProject);
+  }
+
+  /** The project with this name, if any. */
+  public findProject(name: string): IsolatedProject | undefined {
+    return this.projects.find((p) => p.name === name);
+  }
+
+  /** Every validation problem in this cluster's tree, located by construct path. */
+  public problems(): LocatedProblem[] {
+    const out: LocatedProblem[] = [];
+    for (const c of this.node.findAll()) {
+      for (const message of c.node.validate()) {
+        out.push({ path: c.node.path ? `${this.name}/${c.node.path}` : this.name, message });
+      }
+    }
+    return out;
+  }
+
+  /** Renders every project; throws {@link SynthesisError} with all problems when the tree is invalid. */
+  public render(): RenderedProject[] {
+    const problems = this.problems();
+    if (problems.length) throw new SynthesisError(problems);
+    return this.projects.map((project) => ({ project, manifests: project.render() }));
+  }
+
+  /**
+   * cdk8s synthesis: turns the rendered manifests into `ApiObject`s and lets cdk8s write them.
+   * `netiso synth` does not use this path (it is quadratic in the number of projects); it exists
+   * so that `cdk8s synth` and plain cdk8s apps work, and a test keeps both outputs identical.
+   */
+  public synth(): void {
+    if (!this.materialized) {
+      for (const { project, manifests } of this.render()) {
+        for (const m of manifests) new ApiObject(project, `${m.kind}.${m.metadata.name}`, m);
+      }
+      this.materialized = true;
+    }
+    super.synth();
+  }
+
+  private settingProblems(): string[] {
+    const s = this.settings;
+    const out = [
+      ...dnsLabelProblems('cluster name', this.name),
+      ...labelProblems('namespaceLabel', { [s.namespaceLabel]: 'x' }),
+      ...s.allowedIngressNamespaces.flatMap((n) => dnsLabelProblems('allowed ingress namespace', n)),
+      ...dnsLabelProblems('DNS namespace', s.dns.namespace),
+      ...labelProblems('DNS podLabels', s.dns.podLabels),
+      ...s.dns.ports.flatMap((p) => p.problems.map((m) => `DNS port: ${m}`)),
+    ];
+    if (Object.keys(s.dns.podLabels).length === 0) {
+      out.push(`DNS podLabels is empty, which would allow egress to every pod of ${s.dns.namespace}; give the DNS pods' labels, e.g. { 'k8s-app': 'kube-dns' }`);
+    }
+    if (s.dns.nodeLocalIp !== undefined && !ipaddr.isValid(s.dns.nodeLocalIp)) {
+      out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
+    }
+    return out;
+  }
+}
+
+function settingsOf(name: string, props: ClusterProps): ClusterSettings {
+  return {
+    name,
+    namespaceLabel: props.namespaceLabel ?? 'kubernetes.io/metadata.name',
+    allowedIngressNamespaces: [...new Set(props.allowedIngressNamespaces ?? [])],
+    dns: {
+      namespace: props.dns?.namespace ?? 'kube-system',
+      podLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' },
+      ports: props.dns?.ports ?? [Port.udp(53), Port.tcp(53)],
+      nodeLocalIp: props.dns?.nodeLocalDnsIp,
+    },
+  };
+}
+
+function isProject(c: IConstruct): c is IsolatedProject {
+  return (c as { readonly isIsolatedProject?: boolean }).isIsolatedProject === true;
+}

@@ -1,0 +1,51 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Manifest, MANAGED_BY } from '../render/model';
+import { Labels } from '../values/names';
+import { IServicePeer, ServiceDescription, ServicePort, serviceProblems } from '../values/service';
+import { ProjectPart } from './part';
+import { IsolatedProject } from './project';
+
+/** Props of a {@link ProjectService}. */
+export interface ProjectServiceProps {
+  /** Labels of the pods behind the Service; must not be empty. */
+  readonly selector: Labels;
+  readonly ports: readonly ServicePort[];
+}
+
+/**
+ * A ClusterIP Service in a project. Other projects can name it as an `InternalPeer.service`
+ * peer, so their egress allow-list follows its selector and target ports.
+ */
+export class ProjectService extends ProjectPart implements IServicePeer {
+  protected readonly props: ProjectServiceProps;
+
+  constructor(project: IsolatedProject, name: string, props: ProjectServiceProps) {
+    super(project, name, 'Service');
+    this.props = props;
+    this.node.addValidation({ validate: () => serviceProblems(this.describeService()) });
+  }
+
+  public describeService(): ServiceDescription {
+    return { namespace: this.project.name, name: this.name, selector: this.props.selector, ports: this.props.ports };
+  }
+
+  public objectNames(): string[] { return [`Service/${this.name}`]; }
+
+  public manifests(): Manifest[] {
+    return [k8s.KubeService.manifest({
+      metadata: { name: this.name, namespace: this.project.name, labels: { ...MANAGED_BY } },
+      spec: { type: 'ClusterIP', selector: { ...this.props.selector }, ports: this.servicePorts() },
+    }) as Manifest];
+  }
+
+  /** The Service's ports as the Kubernetes API expects them. */
+  protected servicePorts(): k8s.ServicePort[] {
+    return this.props.ports.map((p) => ({
+      name: p.name,
+      port: p.port,
+      protocol: p.protocol ?? 'TCP',
+      targetPort: p.targetPort === undefined ? undefined
+        : typeof p.targetPort === 'number' ? k8s.IntOrString.fromNumber(p.targetPort) : k8s.IntOrString.fromString(p.targetPort),
+    }));
+  }
+}

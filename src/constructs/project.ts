@@ -1,0 +1,134 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { IsolationMode, Manifest, PolicySpec } from '../render/model';
+import { ISOLATION_POLICY_NAME, renderProject } from '../render/project';
+import { policyKey } from '../render/policy';
+import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
+import { Cluster } from './cluster';
+import { isProjectPart, ProjectPart, uniqueId } from './part';
+import { Workspace } from './workspace';
+
+/** Props of an {@link IsolatedProject}. */
+export interface IsolatedProjectProps {
+  /** Workspace the project belongs to (sets the `kubesphere.io/workspace` namespace label). */
+  readonly workspace?: Workspace;
+  /**
+   * `project`: ingress only from this project and the allowed namespaces; allow-list entries
+   * are possible. `workspace`: ingress from every project of the workspace (needs a workspace
+   * with `networkIsolation: true`); no entries, as in KubeSphere. `none`: no isolation policy.
+   * @default 'workspace' when the workspace has network isolation on, otherwise 'project'
+   */
+  readonly isolation?: IsolationMode;
+  /**
+   * Emit the Namespace object. Turn off when namespaces are created elsewhere; they must then
+   * carry the labels the selectors use (see README).
+   * @default true
+   */
+  readonly manageNamespace?: boolean;
+  /** Extra labels for the Namespace object. */
+  readonly namespaceLabels?: Labels;
+  /**
+   * Once an egress allow-list entry locks egress down, still allow the project's pods to
+   * connect to each other. KubeSphere does not; set `false` to match it exactly.
+   * @default true
+   */
+  readonly egressWithinProject?: boolean;
+}
+
+/**
+ * One project (namespace) of a cluster with KubeSphere-style network isolation: its pods accept
+ * ingress only from the same project (or workspace) and the cluster's allowed namespaces; egress
+ * stays open until the first egress allow-list entry.
+ */
+export class IsolatedProject extends Chart {
+  /** The project that contains `construct`. */
+  public static of(construct: IConstruct): IsolatedProject {
+    for (const c of construct.node.scopes.reverse()) {
+      if ((c as Partial<IsolatedProject>).isIsolatedProject) return c as IsolatedProject;
+    }
+    throw new Error(`${construct.node.path} is not inside an IsolatedProject`);
+  }
+
+  /** The project (and namespace) name. */
+  public readonly name: string;
+  public readonly cluster: Cluster;
+  public readonly workspace?: Workspace;
+  /** Definition file the project was declared in, when loaded from `projects/`. */
+  public readonly definedIn?: string;
+  /** @internal marker used instead of instanceof */
+  public readonly isIsolatedProject = true;
+  private readonly props: IsolatedProjectProps;
+
+  constructor(cluster: Cluster, name: string, props: IsolatedProjectProps = {}) {
+    super(cluster, uniqueId(cluster, name), { disableResourceNameHashes: true });
+    this.name = name;
+    this.cluster = cluster;
+    this.workspace = props.workspace;
+    this.definedIn = cluster.currentSource;
+    this.props = props;
+    this.node.addValidation({ validate: () => this.problems() });
+  }
+
+  /** Effective isolation mode, after applying the workspace default. */
+  public get isolation(): IsolationMode {
+    return this.props.isolation ?? (this.workspace?.networkIsolation ? 'workspace' : 'project');
+  }
+
+  /** Allow-list entries, Services and exposures of this project, in declaration order. */
+  public get parts(): ProjectPart[] {
+    return this.node.children.filter(isProjectPart);
+  }
+
+  /** Renders the project's manifests. Assumes a valid tree (see {@link Cluster.problems}). */
+  public render(): Manifest[] {
+    return renderProject(this.cluster.settings, {
+      name: this.name,
+      workspace: this.workspace?.name,
+      isolation: this.isolation,
+      manageNamespace: this.props.manageNamespace ?? true,
+      namespaceLabels: this.props.namespaceLabels,
+      egressWithinProject: this.props.egressWithinProject ?? true,
+      policies: mergeDuplicatePolicies(this.parts.flatMap((p) => p.policies())),
+      manifests: this.parts.flatMap((p) => p.manifests()),
+    });
+  }
+
+  private problems(): string[] {
+    const out = [...dnsLabelProblems('project name', this.name), ...labelProblems('namespaceLabels', this.props.namespaceLabels)];
+    if (this.node.id !== this.name) {
+      const first = this.cluster.findProject(this.name);
+      out.push(`project name "${this.name}" is already used${first?.definedIn ? ` in ${first.definedIn}` : ''}; project names must be unique in cluster ${this.cluster.name}`);
+    }
+    const mode = this.props.isolation;
+    if (mode !== undefined && !['project', 'workspace', 'none'].includes(mode)) {
+      out.push(`isolation ${JSON.stringify(mode)} is not a mode; use 'project', 'workspace' or 'none'`);
+    }
+    if (mode === 'workspace' && !this.workspace?.networkIsolation) {
+      out.push(this.workspace
+        ? `isolation 'workspace' needs workspace ${this.workspace.name} to have networkIsolation: true; turn it on or use isolation 'project'`
+        : `isolation 'workspace' needs a workspace; set the workspace prop or use isolation 'project'`);
+    }
+    if (this.workspace && this.workspace.node.root !== this.cluster) {
+      out.push(`workspace ${this.workspace.name} belongs to another cluster; use a workspace of cluster ${this.cluster.name}`);
+    }
+    const seen = new Set<string>([`NetworkPolicy/${ISOLATION_POLICY_NAME}`]);
+    for (const part of this.parts) {
+      for (const name of part.objectNames()) {
+        if (seen.has(name)) out.push(`${part.node.id} emits ${name}, which another part of project ${this.name} already emits; rename one of them`);
+        seen.add(name);
+      }
+    }
+    return out;
+  }
+}
+
+/** Drops policies whose rules equal an earlier policy's, so one allow-list is never emitted twice. */
+function mergeDuplicatePolicies(policies: PolicySpec[]): PolicySpec[] {
+  const seen = new Set<string>();
+  return policies.filter((p) => {
+    const key = policyKey(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,64 @@
+import { IpBlock } from '../values/ip-block';
+import { Labels } from '../values/names';
+import { Port } from '../values/port';
+
+/** A Kubernetes object as plain JSON, ready to serialise. */
+export interface Manifest {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Labels; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
+}
+
+/** Label every generated object carries, so tools and prune logic can tell netiso's objects apart. */
+export const MANAGED_BY: Labels = { 'app.kubernetes.io/managed-by': 'netiso' };
+
+/** Namespace labels KubeSphere uses; netiso puts them on the Namespaces it emits. */
+export const WORKSPACE_LABEL = 'kubesphere.io/workspace';
+export const KUBESPHERE_NAMESPACE_LABEL = 'kubesphere.io/namespace';
+
+/** How a project is isolated (KubeSphere: project isolation overrides workspace isolation). */
+export type IsolationMode = 'project' | 'workspace' | 'none';
+
+/** Cluster-wide settings the renderers need, already validated. */
+export interface ClusterSettings {
+  readonly name: string;
+  /** Namespace label that identifies a namespace by name in selectors. */
+  readonly namespaceLabel: string;
+  readonly allowedIngressNamespaces: readonly string[];
+  readonly dns: DnsSettings;
+}
+
+/** Where the cluster DNS answers, for the egress rules added when egress is locked down. */
+export interface DnsSettings {
+  readonly namespace: string;
+  readonly podLabels: Labels;
+  readonly ports: readonly Port[];
+  /** NodeLocal DNSCache address, e.g. 169.254.25.10; undefined when the cluster has none. */
+  readonly nodeLocalIp?: string;
+}
+
+/** One side of a connection, resolved from a construct's declaration. */
+export type PeerSpec =
+  /** Pods (all, or those matching `podSelector`) of the namespace named `namespace`. */
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
+  /** Pods of every namespace of a workspace. */
+  | { readonly kind: 'workspace'; readonly workspace: string }
+  /** Pods of the policy's own namespace. */
+  | { readonly kind: 'own-namespace'; readonly podSelector?: Labels }
+  | { readonly kind: 'ip-block'; readonly block: IpBlock };
+
+/** One rule: at least one peer (an empty peer list would mean everyone), and ports (empty = all ports). */
+export interface RuleSpec {
+  readonly peers: readonly PeerSpec[];
+  readonly ports: readonly Port[];
+}
+
+/** A NetworkPolicy before it is turned into a manifest. */
+export interface PolicySpec {
+  readonly name: string;
+  /** Pods of the project the policy applies to; empty = all pods. */
+  readonly podSelector: Labels;
+  readonly ingress?: readonly RuleSpec[];
+  readonly egress?: readonly RuleSpec[];
+}

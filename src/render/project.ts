@@ -1,0 +1,83 @@
+import { k8s } from 'cdk8s-plus-27';
+import { IpBlock } from '../values/ip-block';
+import { Labels } from '../values/names';
+import {
+  ClusterSettings, IsolationMode, KUBESPHERE_NAMESPACE_LABEL, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL,
+} from './model';
+import { renderPolicy } from './policy';
+
+/** Name of the policy that isolates a project; fixed so switching modes changes the spec, not the name. */
+export const ISOLATION_POLICY_NAME = 'netiso-isolation';
+
+/** Everything needed to render one project, resolved and validated. */
+export interface ProjectInput {
+  readonly name: string;
+  readonly workspace?: string;
+  readonly isolation: IsolationMode;
+  /** Emit the Namespace object (false when namespaces are managed elsewhere). */
+  readonly manageNamespace: boolean;
+  /** Extra labels for the Namespace object. */
+  readonly namespaceLabels?: Labels;
+  /** Re-allow egress to the own project once egress is locked down (KubeSphere does not). */
+  readonly egressWithinProject: boolean;
+  /** Allow-list policies of the project. */
+  readonly policies: readonly PolicySpec[];
+  /** Other manifests the project owns (Services, Ingresses), already rendered. */
+  readonly manifests?: readonly Manifest[];
+}
+
+/**
+ * The isolation policy: all pods accept ingress only from the own project (or workspace) and the
+ * cluster's allowed namespaces. Once any allow-list entry restricts egress, all pods are
+ * egress-isolated too, and DNS (plus, by default, the own project) is re-allowed.
+ */
+export function isolationPolicy(cluster: ClusterSettings, project: ProjectInput): PolicySpec | undefined {
+  if (project.isolation === 'none') return undefined;
+  const self: PeerSpec = project.isolation === 'workspace'
+    ? { kind: 'workspace', workspace: project.workspace! }
+    : { kind: 'namespace', namespace: project.name };
+  const allowed: PeerSpec[] = cluster.allowedIngressNamespaces.map((namespace) => ({ kind: 'namespace', namespace }));
+  const egressLocked = project.policies.some((p) => p.egress !== undefined);
+  return {
+    name: ISOLATION_POLICY_NAME,
+    podSelector: {},
+    ingress: [{ peers: [self, ...allowed], ports: [] }],
+    egress: egressLocked ? dnsAndOwnProjectEgress(cluster, project) : undefined,
+  };
+}
+
+function dnsAndOwnProjectEgress(cluster: ClusterSettings, project: ProjectInput): RuleSpec[] {
+  const rules: RuleSpec[] = [];
+  if (project.egressWithinProject) rules.push({ peers: [{ kind: 'own-namespace' }], ports: [] });
+  const dns = cluster.dns;
+  rules.push({ peers: [{ kind: 'namespace', namespace: dns.namespace, podSelector: dns.podLabels }], ports: dns.ports });
+  if (dns.nodeLocalIp) {
+    const bits = dns.nodeLocalIp.includes(':') ? 128 : 32;
+    rules.push({ peers: [{ kind: 'ip-block', block: IpBlock.of(`${dns.nodeLocalIp}/${bits}`) }], ports: dns.ports });
+  }
+  return rules;
+}
+
+/** Namespace object for a project, carrying the labels that selectors rely on. */
+export function renderNamespace(cluster: ClusterSettings, project: ProjectInput): Manifest {
+  const labels: Record<string, string> = {
+    ...project.namespaceLabels,
+    [KUBESPHERE_NAMESPACE_LABEL]: project.name,
+    ...MANAGED_BY,
+  };
+  // Kubernetes sets kubernetes.io/metadata.name itself; any other identity label must be ours to set.
+  if (cluster.namespaceLabel !== 'kubernetes.io/metadata.name') labels[cluster.namespaceLabel] = project.name;
+  if (project.workspace) labels[WORKSPACE_LABEL] = project.workspace;
+  return k8s.KubeNamespace.manifest({ metadata: { name: project.name, labels } }) as Manifest;
+}
+
+/** Every manifest of a project: Namespace first, then the rest ordered by kind and name. */
+export function renderProject(cluster: ClusterSettings, project: ProjectInput): Manifest[] {
+  const isolation = isolationPolicy(cluster, project);
+  const policies = isolation ? [isolation, ...project.policies] : [...project.policies];
+  const rest = [
+    ...policies.map((p) => renderPolicy(cluster, project.name, p)),
+    ...(project.manifests ?? []),
+  ].sort((a, b) => a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+  return project.manageNamespace ? [renderNamespace(cluster, project), ...rest] : rest;
+}

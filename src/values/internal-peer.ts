@@ -1,0 +1,133 @@
+import type { Cluster } from '../constructs/cluster';
+import type { IsolatedProject } from '../constructs/project';
+import { PeerSpec } from '../render/model';
+import { dnsLabelProblems, Labels, labelProblems } from './names';
+import { IServicePeer, ServiceDescription, serviceProblems } from './service';
+
+/** Options for project and namespace peers. */
+export interface PodPeerOptions {
+  /** Only the peer's pods with these labels. @default every pod of the peer */
+  readonly podSelector?: Labels;
+}
+
+/** A Service of another definition, found by project and name when the synthesis resolves references. */
+export interface ServiceLookup {
+  readonly project: string;
+  readonly name: string;
+}
+
+/** What a peer resolves to: a selector, plus the Service when the peer is one. */
+export interface ResolvedPeer {
+  readonly peer: PeerSpec;
+  readonly service?: ServiceDescription;
+}
+
+type Target =
+  | { readonly kind: 'project'; readonly project: string | IsolatedProject; readonly podSelector?: Labels }
+  | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
+  | { readonly kind: 'service'; readonly service: IServicePeer | ServiceLookup | ServiceDescription };
+
+/**
+ * The other side of an {@link InternalWhitelist}: another project, a namespace netiso does not
+ * manage, or a Service.
+ */
+export class InternalPeer {
+  /** Pods of another project of the same cluster, by name or construct. The project must exist. */
+  public static project(project: string | IsolatedProject, options: PodPeerOptions = {}): InternalPeer {
+    return new InternalPeer({ kind: 'project', project, podSelector: options.podSelector });
+  }
+
+  /** Pods of a namespace netiso does not manage (e.g. an ingress controller's); not checked. */
+  public static namespace(namespace: string, options: PodPeerOptions = {}): InternalPeer {
+    return new InternalPeer({ kind: 'namespace', namespace, podSelector: options.podSelector });
+  }
+
+  /**
+   * The pods behind a Service, on its target ports for egress. Give a `ProjectService` construct,
+   * `{ project, name }` of one defined in another file, or describe a Service netiso does not
+   * manage inline with `{ namespace, name, selector, ports }`.
+   */
+  public static service(service: IServicePeer | ServiceLookup | ServiceDescription): InternalPeer {
+    return new InternalPeer({ kind: 'service', service });
+  }
+
+  private constructor(private readonly target: Target) {}
+
+  /** True for Service peers. */
+  public get isService(): boolean { return this.target.kind === 'service'; }
+
+  /** e.g. `project demo-project-2`, `Service demo-project-2/nginx`. */
+  public toString(): string {
+    const t = this.target;
+    switch (t.kind) {
+      case 'project': return `project ${typeof t.project === 'string' ? t.project : t.project.name}${selectorSuffix(t.podSelector)}`;
+      case 'namespace': return `namespace ${t.namespace}${selectorSuffix(t.podSelector)}`;
+      case 'service': {
+        if ('describeService' in t.service) return `Service ${safeDescribe(t.service)}`;
+        return 'project' in t.service ? `Service ${t.service.project}/${t.service.name}` : `Service ${t.service.namespace}/${t.service.name}`;
+      }
+    }
+  }
+
+  /** Problems resolving this peer in `cluster`. */
+  public problems(cluster: Cluster): string[] {
+    const t = this.target;
+    switch (t.kind) {
+      case 'project': {
+        const name = typeof t.project === 'string' ? t.project : t.project.name;
+        const out = labelProblems(`podSelector of ${this}`, t.podSelector);
+        if (typeof t.project !== 'string' && t.project.cluster !== cluster) {
+          return [...out, `${this} belongs to cluster ${t.project.cluster.name}; allow-lists can only name projects of cluster ${cluster.name}`];
+        }
+        if (!cluster.findProject(name)) {
+          return [...out, `${this} is not defined in cluster ${cluster.name}; define it with new IsolatedProject(cluster, ${JSON.stringify(name)}), or use InternalPeer.namespace(${JSON.stringify(name)}) for a namespace netiso does not manage`];
+        }
+        return out;
+      }
+      case 'namespace':
+        return [...dnsLabelProblems('peer namespace', t.namespace), ...labelProblems(`podSelector of ${this}`, t.podSelector)];
+      case 'service': {
+        const service = this.lookup(cluster);
+        if (typeof service === 'string') return [service];
+        return serviceProblems(service);
+      }
+    }
+  }
+
+  /** The peer as a selector. Valid peer assumed. */
+  public resolve(cluster: Cluster): ResolvedPeer {
+    const t = this.target;
+    switch (t.kind) {
+      case 'project':
+        return { peer: { kind: 'namespace', namespace: typeof t.project === 'string' ? t.project : t.project.name, podSelector: t.podSelector } };
+      case 'namespace':
+        return { peer: { kind: 'namespace', namespace: t.namespace, podSelector: t.podSelector } };
+      case 'service': {
+        const service = this.lookup(cluster) as ServiceDescription;
+        return { peer: { kind: 'namespace', namespace: service.namespace, podSelector: service.selector }, service };
+      }
+    }
+  }
+
+  private lookup(cluster: Cluster): ServiceDescription | string {
+    const s = (this.target as { service: IServicePeer | ServiceLookup | ServiceDescription }).service;
+    if ('describeService' in s) return s.describeService();
+    if ('selector' in s || 'namespace' in s) return s as ServiceDescription;
+    const project = cluster.findProject(s.project);
+    const found = project?.parts.find((p) => p.name === s.name && 'describeService' in p) as unknown as IServicePeer | undefined;
+    if (!found) {
+      return `${this} is not defined in cluster ${cluster.name}; define it with new ProjectService(project, ${JSON.stringify(s.name)}, …) in project ${s.project}, or describe it inline with { namespace, name, selector, ports }`;
+    }
+    return found.describeService();
+  }
+}
+
+function selectorSuffix(labels: Labels | undefined): string {
+  const entries = Object.entries(labels ?? {});
+  return entries.length ? ` pods ${entries.map(([k, v]) => `${k}=${v}`).join(',')}` : '';
+}
+
+function safeDescribe(peer: IServicePeer): string {
+  const d = peer.describeService();
+  return `${d.namespace}/${d.name}`;
+}

@@ -1,0 +1,38 @@
+/** Kubernetes label set (`matchLabels`, object labels). */
+export type Labels = Readonly<Record<string, string>>;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+/** Problems with a DNS-1123 label (namespace, project, entry and Service names). */
+export function dnsLabelProblems(what: string, value: unknown): string[] {
+  if (typeof value !== 'string' || value.length === 0) return [`${what} ${JSON.stringify(value)} is empty; use a lowercase DNS label like "demo-project"`];
+  if (value.length > 63) return [`${what} "${value}" is ${value.length} characters long; use at most 63`];
+  if (!DNS_LABEL.test(value)) return [`${what} "${value}" is not a DNS-1123 label; did you mean "${suggestDnsLabel(value)}"? (lowercase letters, digits and '-', starting and ending with a letter or digit)`];
+  return [];
+}
+
+/** Problems with a label set; `what` names where the labels are used. */
+export function labelProblems(what: string, labels: Labels | undefined): string[] {
+  if (labels === undefined) return [];
+  if (typeof labels !== 'object' || labels === null) return [`${what} must be an object of label key/value pairs, got ${JSON.stringify(labels)}`];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(labels)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if ((prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || name.length > 63 || !LABEL_NAME.test(name)) {
+      out.push(`${what} has an invalid label key ${JSON.stringify(key)}; use [prefix/]name with a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.'`);
+    }
+    if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
+      out.push(`${what} has an invalid value ${JSON.stringify(value)} for label "${key}"; use at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit`);
+    }
+  }
+  return out;
+}
+
+function suggestDnsLabel(value: string): string {
+  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  return s || 'my-name';
+}
