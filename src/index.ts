@@ -5,6 +5,7 @@ export * from './values/direction';
 export * from './values/service';
 export * from './values/internal-peer';
 export * from './errors';
+export * from './warnings';
 export * from './constructs/cluster';
 export * from './constructs/cluster-set';
 export * from './constructs/workspace';

@@ -2,6 +2,7 @@ import { App, YamlOutputType, ApiObject } from 'cdk8s';
 import * as ipaddr from 'ipaddr.js';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
+import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
 import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
 import { Port } from '../values/port';
@@ -59,6 +60,7 @@ export class Cluster extends App {
   public currentSource?: string;
   private props: ClusterProps;
   private readonly extraProblems: string[] = [];
+  private readonly projectsByName = new Map<string, IsolatedProject>();
   private materialized = false;
 
   constructor(name: string, props: ClusterProps = {}) {
@@ -86,9 +88,19 @@ export class Cluster extends App {
     return this.node.children.filter(isProject);
   }
 
-  /** The project with this name, if any. */
+  /** The project with this name, if any (the first one, if the name is used twice). */
   public findProject(name: string): IsolatedProject | undefined {
-    return this.projects.find((p) => p.name === name);
+    return this.projectsByName.get(name);
+  }
+
+  /** @internal Called by each project's constructor; keeps lookups by name constant-time. */
+  public registerProject(project: IsolatedProject): void {
+    if (!this.projectsByName.has(project.name)) this.projectsByName.set(project.name, project);
+  }
+
+  /** Warnings of this cluster's tree (available after {@link Cluster.render}). */
+  public warnings(): LocatedProblem[] {
+    return collectWarnings(this, this.name);
   }
 
   /** Every validation problem in this cluster's tree, located by construct path. */

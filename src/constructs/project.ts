@@ -7,6 +7,7 @@ import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
 import { Cluster } from './cluster';
 import { isProjectPart, ProjectPart, uniqueId } from './part';
 import { Workspace } from './workspace';
+import { addWarning } from '../warnings';
 
 /** Props of an {@link IsolatedProject}. */
 export interface IsolatedProjectProps {
@@ -66,6 +67,7 @@ export class IsolatedProject extends Chart {
     this.workspace = props.workspace;
     this.definedIn = cluster.currentSource;
     this.props = props;
+    cluster.registerProject(this);
     this.node.addValidation({ validate: () => this.problems() });
   }
 
@@ -88,9 +90,28 @@ export class IsolatedProject extends Chart {
       manageNamespace: this.props.manageNamespace ?? true,
       namespaceLabels: this.props.namespaceLabels,
       egressWithinProject: this.props.egressWithinProject ?? true,
-      policies: mergeDuplicatePolicies(this.parts.flatMap((p) => p.policies())),
+      policies: this.mergeDuplicatePolicies(),
       manifests: this.parts.flatMap((p) => p.manifests()),
     });
+  }
+
+  /** Drops entries whose rules equal an earlier entry's, so one allow-list is never emitted twice. */
+  private mergeDuplicatePolicies(): PolicySpec[] {
+    const seen = new Map<string, string>();
+    const out: PolicySpec[] = [];
+    for (const part of this.parts) {
+      for (const policy of part.policies()) {
+        const key = policyKey(policy);
+        const first = seen.get(key);
+        if (first === undefined) {
+          seen.set(key, policy.name);
+          out.push(policy);
+        } else {
+          addWarning(part, `${policy.name} allows exactly what ${first} allows; it is merged into ${first} and not emitted`);
+        }
+      }
+    }
+    return out;
   }
 
   private problems(): string[] {
@@ -120,15 +141,4 @@ export class IsolatedProject extends Chart {
     }
     return out;
   }
-}
-
-/** Drops policies whose rules equal an earlier policy's, so one allow-list is never emitted twice. */
-function mergeDuplicatePolicies(policies: PolicySpec[]): PolicySpec[] {
-  const seen = new Set<string>();
-  return policies.filter((p) => {
-    const key = policyKey(p);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }

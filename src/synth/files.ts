@@ -16,6 +16,8 @@ export interface TreeStats {
 export interface OutputTree {
   readonly files: Map<string, string>;
   readonly stats: TreeStats;
+  /** Warnings of every cluster, located like problems. */
+  readonly warnings: readonly LocatedProblem[];
 }
 
 /**
@@ -52,7 +54,7 @@ export function renderTree(clusters: readonly Cluster[], onProject?: (done: numb
     }
     files.set(`${cluster.name}/kustomization.yaml`, kustomization(projectDirs));
   }
-  return { files, stats: { clusters: clusters.length, projects: total, objects } };
+  return { files, stats: { clusters: clusters.length, projects: total, objects }, warnings: clusters.flatMap((c) => c.warnings()) };
 }
 
 function kustomization(resources: string[]): string {
