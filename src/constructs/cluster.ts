@@ -1,11 +1,11 @@
 import { App, YamlOutputType, ApiObject } from 'cdk8s';
-import * as ipaddr from 'ipaddr.js';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
 import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
 import { Port } from '../values/port';
+import { isStrictIp } from '../values/ip-block';
 import type { IsolatedProject } from './project';
 
 /** Where the cluster DNS runs; used for the egress rules added when a project locks egress down. */
@@ -149,7 +149,7 @@ export class Cluster extends App {
     if (Object.keys(s.dns.podLabels).length === 0) {
       out.push(`DNS podLabels is empty, which would allow egress to every pod of ${s.dns.namespace}; give the DNS pods' labels, e.g. { 'k8s-app': 'kube-dns' }`);
     }
-    if (s.dns.nodeLocalIp !== undefined && !ipaddr.isValid(s.dns.nodeLocalIp)) {
+    if (s.dns.nodeLocalIp !== undefined && !isStrictIp(s.dns.nodeLocalIp)) {
       out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
     }
     return out;

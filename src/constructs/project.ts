@@ -133,7 +133,8 @@ export class IsolatedProject extends Chart {
       out.push(`workspace ${this.workspace.name} belongs to another cluster; use a workspace of cluster ${this.cluster.name}`);
     }
     const seen = new Set<string>([`NetworkPolicy/${ISOLATION_POLICY_NAME}`]);
-    for (const part of this.parts) {
+    // Parts whose name is taken twice are reported by the part itself.
+    for (const part of this.parts.filter((p) => p.node.id === p.name)) {
       for (const name of part.objectNames()) {
         if (seen.has(name)) out.push(`${part.node.id} emits ${name}, which another part of project ${this.name} already emits; rename one of them`);
         seen.add(name);

@@ -89,7 +89,8 @@ export class InternalPeer {
       case 'service': {
         const service = this.lookup(cluster);
         if (typeof service === 'string') return [service];
-        return serviceProblems(service);
+        // A Service construct reports its own problems at its own path; only inline ones are checked here.
+        return 'describeService' in t.service || 'project' in t.service ? [] : serviceProblems(service);
       }
     }
   }

@@ -75,13 +75,14 @@ function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, numb
     out.push(`${what}${JSON.stringify(value)} is not a string; write it like "10.0.0.0/8"`);
     return undefined;
   }
-  if (!value.includes('/') && ipaddr.isValid(value)) {
+  if (!value.includes('/') && isStrictIp(value)) {
     const bits = ipaddr.parse(value).kind() === 'ipv4' ? 32 : 128;
     out.push(`${what}${JSON.stringify(value)} is missing a prefix length; did you mean "${value}/${bits}"?`);
     return undefined;
   }
   let range: [Address, number];
   try {
+    if (!isStrictIp(value.slice(0, value.lastIndexOf('/')))) throw new Error('not an address');
     range = ipaddr.parseCIDR(value);
   } catch {
     out.push(`${what}${JSON.stringify(value)} is not a valid CIDR; write an address and prefix length like "10.0.0.0/8" or "2001:db8::/32"`);
@@ -93,6 +94,14 @@ function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, numb
     return undefined;
   }
   return range;
+}
+
+/**
+ * IPv4 in dotted four-part decimal or any IPv6 form. ipaddr.js also accepts legacy forms such as
+ * `10.1` or `0x0a.0.0.1`, which the Kubernetes API rejects.
+ */
+export function isStrictIp(value: string): boolean {
+  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value);
 }
 
 function networkAddress([addr, bits]: [Address, number]): string {

@@ -113,6 +113,7 @@ export class Port {
   /** Human-readable form, e.g. `TCP 80`, `UDP 53`, `TCP 8000-8100`, `TCP port "http"`, `all TCP ports`. */
   public toString(): string {
     if (this.isAllPorts) return `all ${this.protocol} ports`;
+    if (this.port === undefined) return `${this.protocol} ?-${this.endPort}`;
     if (typeof this.port === 'string') return `${this.protocol} port "${this.port}"`;
     if (this.endPort !== undefined) return `${this.protocol} ${this.port}-${this.endPort}`;
     return `${this.protocol} ${this.port}`;
