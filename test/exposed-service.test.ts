@@ -111,6 +111,12 @@ describe('warnings', () => {
     expect(cluster.warnings().map((w) => w.message)).toEqual([expect.stringMatching(/every client that reaches the Service; use externalTrafficPolicy: 'Local' with clients to filter/)]);
   });
 
+  test('Cluster open to every address has nothing to warn about', () => {
+    const { cluster, project } = setup({ mode: 'LoadBalancer', clients: ['0.0.0.0/0'] });
+    render(cluster, project);
+    expect(cluster.warnings()).toEqual([]);
+  });
+
   test('Local NodePort warns once that only nodes with a ready pod answer', () => {
     const { cluster, project } = setup({ mode: 'NodePort', externalTrafficPolicy: 'Local', clients: ['192.168.1.1/32'] });
     render(cluster, project);

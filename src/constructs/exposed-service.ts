@@ -211,7 +211,8 @@ export class ExposedService extends ProjectService {
   private addWarnings(): void {
     const isolated = this.project.isolation !== 'none';
     const policy = this.externalTrafficPolicy;
-    if (policy === 'Cluster' && isolated) {
+    // Clients that include every address ask for no filtering, so there is nothing to warn about.
+    if (policy === 'Cluster' && isolated && !this.clients.some((c) => c.isEverywhere)) {
       const named = this.clients.length ? `, not only ${this.clients.join(', ')}` : '';
       addWarning(this, `externalTrafficPolicy 'Cluster' lets kube-proxy forward through another node and SNAT the client's address to that node's, `
         + `so ${this.policyName} lets in the node addresses and, through them, every client that reaches the Service${named}; `
