@@ -298,11 +298,12 @@ describe('problems', () => {
 
   test('nodePort out of range, ingress outside Ingress mode, bad annotation key', () => {
     const { cluster } = setup({
-      ports: [{ port: 80, targetPort: 8080, nodePort: 70000 }], ingress: { rules: [{}] }, annotations: { 'bad key': 'x' },
+      ports: [{ port: 80, targetPort: 8080, nodePort: 70000 }], ingress: { rules: [{}] }, annotations: { 'bad key': 'x', 'example.com/port': 80 as never },
     });
     expect(messages(cluster)).toEqual([
       'port 80: nodePort 70000 is outside 1-65535; use a port of the cluster\'s NodePort range (30000-32767 by default) or leave it out to let Kubernetes choose',
       'annotations has an invalid key "bad key"; use [prefix/]name with a DNS subdomain prefix and a name of at most 63 letters, digits, \'-\', \'_\' or \'.\'',
+      'annotations "example.com/port" has the value 80; annotation values must be strings, e.g. "80"',
       'ingress only applies in mode \'Ingress\', not \'NodePort\'; remove ingress or set mode: \'Ingress\'',
     ]);
   });
