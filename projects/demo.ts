@@ -8,6 +8,14 @@ export default function (clusters: ClusterSet): void {
     // Monitoring and the KubeSphere console may always reach isolated projects.
     allowedIngressNamespaces: ['kubesphere-system', 'kubesphere-monitoring-system'],
     dns: { nodeLocalDnsIp: '169.254.25.10' },
+    // Where exposed traffic comes from (used by projects/exposure.ts): the three nodes' eth0
+    // addresses, their Calico IPIP tunl0 addresses, and KubeSphere's project gateways.
+    nodeCidrs: ['192.168.0.11/32', '192.168.0.12/32', '192.168.0.13/32'],
+    tunnelCidrs: ['10.233.70.0/32', '10.233.90.0/32', '10.233.96.0/32'],
+    ingressController: {
+      namespace: 'kubesphere-controls-system',
+      podLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+    },
   });
   const workspace = new Workspace(cluster, 'demo-workspace');
 

@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
-import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
+import { IpBlock, ipBlocks } from '../values/ip-block';
+import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../values/names';
 import { Port } from '../values/port';
 import { isStrictIp } from '../values/ip-block';
 import type { IsolatedProject } from './project';
@@ -18,6 +19,27 @@ export interface DnsProps {
   readonly ports?: readonly Port[];
   /** NodeLocal DNSCache address (KubeSphere installs it at 169.254.25.10). @default none */
   readonly nodeLocalDnsIp?: string;
+}
+
+/**
+ * The ingress controller that `ExposedService`s in `Ingress` mode are reached through. KubeSphere's
+ * project gateways run in `kubesphere-controls-system` as ingress-nginx pods labelled
+ * `app.kubernetes.io/name: ingress-nginx`, `app.kubernetes.io/component: controller`.
+ */
+export interface IngressControllerProps {
+  /** Namespace of the controller pods. */
+  readonly namespace: string;
+  /** Labels of the controller pods; must not be empty, so that other pods of the namespace stay out. */
+  readonly podLabels: Labels;
+  /**
+   * The controller pods run with `hostNetwork: true`. Their connections then come from the node
+   * (or its tunnel interface) addresses, which no pod selector matches, so exposures allow
+   * `nodeCidrs` and `tunnelCidrs` instead of the controller's pods.
+   * @default false
+   */
+  readonly hostNetwork?: boolean;
+  /** IngressClass for exposures that name none. @default none: the cluster's default IngressClass */
+  readonly className?: string;
 }
 
 /** Settings of one target cluster. */
@@ -37,6 +59,21 @@ export interface ClusterProps {
   readonly namespaceLabel?: string;
   /** Cluster DNS. @default kube-system pods k8s-app=kube-dns on UDP and TCP 53 */
   readonly dns?: DnsProps;
+  /**
+   * Addresses of the nodes (their primary interface, e.g. Calico without encapsulation). Under
+   * `externalTrafficPolicy: Cluster` kube-proxy may forward NodePort and LoadBalancer traffic
+   * through another node and SNAT it to that node's address, so `ExposedService` allows these.
+   * @default []
+   */
+  readonly nodeCidrs?: ReadonlyArray<string | IpBlock>;
+  /**
+   * Addresses of the nodes' overlay tunnel interfaces (Calico IPIP `tunl0`, VXLAN `vxlan.calico`,
+   * flannel `flannel.1`): the source of forwarded traffic when the CNI encapsulates it.
+   * @default []
+   */
+  readonly tunnelCidrs?: ReadonlyArray<string | IpBlock>;
+  /** The ingress controller that `Ingress`-mode exposures are reached through. @default none */
+  readonly ingressController?: IngressControllerProps;
   /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
   readonly outdir?: string;
 }
@@ -152,6 +189,16 @@ export class Cluster extends App {
     if (s.dns.nodeLocalIp !== undefined && !isStrictIp(s.dns.nodeLocalIp)) {
       out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
     }
+    out.push(...s.nodeCidrs.flatMap((b) => b.problems.map((m) => `nodeCidrs: ${m}`)));
+    out.push(...s.tunnelCidrs.flatMap((b) => b.problems.map((m) => `tunnelCidrs: ${m}`)));
+    const ic = s.ingressController;
+    if (ic) {
+      out.push(...dnsLabelProblems('ingressController namespace', ic.namespace), ...labelProblems('ingressController podLabels', ic.podLabels));
+      if (!ic.podLabels || Object.keys(ic.podLabels).length === 0) {
+        out.push(`ingressController podLabels is empty, which would let every pod of ${ic.namespace} reach exposed pods; give the controller pods' labels, e.g. { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }`);
+      }
+      if (ic.className !== undefined) out.push(...dnsSubdomainProblems('ingressController className', ic.className));
+    }
     return out;
   }
 }
@@ -166,6 +213,14 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
       podLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' },
       ports: props.dns?.ports ?? [Port.udp(53), Port.tcp(53)],
       nodeLocalIp: props.dns?.nodeLocalDnsIp,
+    },
+    nodeCidrs: ipBlocks(props.nodeCidrs),
+    tunnelCidrs: ipBlocks(props.tunnelCidrs),
+    ingressController: props.ingressController && {
+      namespace: props.ingressController.namespace,
+      podLabels: props.ingressController.podLabels,
+      hostNetwork: props.ingressController.hostNetwork ?? false,
+      className: props.ingressController.className,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { RuleSpec } from '../render/model';
-import { IpBlock } from '../values/ip-block';
+import { IpBlock, ipBlocks } from '../values/ip-block';
 import { AllowListEntry, AllowListEntryProps } from './entry';
 import { IsolatedProject } from './project';
 
@@ -19,7 +19,7 @@ export class ExternalWhitelist extends AllowListEntry {
 
   constructor(project: IsolatedProject, name: string, props: ExternalWhitelistProps) {
     super(project, name, props);
-    this.blocks = (props.cidrs ?? []).map((c) => (typeof c === 'string' ? IpBlock.of(c) : c));
+    this.blocks = ipBlocks(props.cidrs);
   }
 
   protected describePeers(): string {

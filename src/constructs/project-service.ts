@@ -33,9 +33,19 @@ export class ProjectService extends ProjectPart implements IServicePeer {
 
   public manifests(): Manifest[] {
     return [k8s.KubeService.manifest({
-      metadata: { name: this.name, namespace: this.project.name, labels: { ...MANAGED_BY } },
-      spec: { type: 'ClusterIP', selector: { ...this.props.selector }, ports: this.servicePorts() },
+      metadata: { name: this.name, namespace: this.project.name, labels: { ...MANAGED_BY }, annotations: this.serviceAnnotations() },
+      spec: this.serviceSpec(),
     }) as Manifest];
+  }
+
+  /** The Service's spec; exposures override it to change the type. */
+  protected serviceSpec(): k8s.ServiceSpec {
+    return { type: 'ClusterIP', selector: { ...this.props.selector }, ports: this.servicePorts() };
+  }
+
+  /** The Service's annotations (e.g. for a load balancer implementation); none by default. */
+  protected serviceAnnotations(): Record<string, string> | undefined {
+    return undefined;
   }
 
   /** The Service's ports as the Kubernetes API expects them. */

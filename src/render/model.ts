@@ -27,6 +27,22 @@ export interface ClusterSettings {
   readonly namespaceLabel: string;
   readonly allowedIngressNamespaces: readonly string[];
   readonly dns: DnsSettings;
+  /** Node addresses: the source of SNATed NodePort/LoadBalancer traffic and of hostNetwork pods. */
+  readonly nodeCidrs: readonly IpBlock[];
+  /** Overlay tunnel interface addresses (IPIP, VXLAN), the source when a node forwards through the tunnel. */
+  readonly tunnelCidrs: readonly IpBlock[];
+  /** The ingress controller that `Ingress` exposures are reached through; undefined when none is configured. */
+  readonly ingressController?: IngressControllerSettings;
+}
+
+/** Where the ingress controller runs, for the rule that lets it reach exposed pods. */
+export interface IngressControllerSettings {
+  readonly namespace: string;
+  readonly podLabels: Labels;
+  /** The controller pods use the node's network, so their traffic comes from node (or tunnel) addresses. */
+  readonly hostNetwork: boolean;
+  /** IngressClass used when an exposure names none; undefined = the cluster's default class. */
+  readonly className?: string;
 }
 
 /** Where the cluster DNS answers, for the egress rules added when egress is locked down. */

@@ -70,6 +70,11 @@ export class IpBlock {
   }
 }
 
+/** CIDR strings and {@link IpBlock}s as IpBlocks; undefined is an empty list. */
+export function ipBlocks(cidrs: ReadonlyArray<string | IpBlock> | undefined): IpBlock[] {
+  return (cidrs ?? []).map((c) => (typeof c === 'string' ? IpBlock.of(c) : c));
+}
+
 function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, number] | undefined {
   if (typeof value !== 'string') {
     out.push(`${what}${JSON.stringify(value)} is not a string; write it like "10.0.0.0/8"`);

@@ -19,10 +19,7 @@ export function labelProblems(what: string, labels: Labels | undefined): string[
   if (typeof labels !== 'object' || labels === null) return [`${what} must be an object of label key/value pairs, got ${JSON.stringify(labels)}`];
   const out: string[] = [];
   for (const [key, value] of Object.entries(labels)) {
-    const slash = key.lastIndexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if ((prefix !== undefined && (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix))) || name.length > 63 || !LABEL_NAME.test(name)) {
+    if (!isQualifiedName(key)) {
       out.push(`${what} has an invalid label key ${JSON.stringify(key)}; use [prefix/]name with a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.'`);
     }
     if (typeof value !== 'string' || value.length > 63 || (value !== '' && !LABEL_NAME.test(value))) {
@@ -30,6 +27,34 @@ export function labelProblems(what: string, labels: Labels | undefined): string[
     }
   }
   return out;
+}
+
+/** Problems with a DNS-1123 subdomain (Ingress hosts, IngressClass names). */
+export function dnsSubdomainProblems(what: string, value: unknown): string[] {
+  if (typeof value !== 'string' || value.length === 0) return [`${what} ${JSON.stringify(value)} is empty; use a lowercase DNS name like "demo.example.com"`];
+  if (value.length > 253) return [`${what} "${value}" is ${value.length} characters long; use at most 253`];
+  if (!DNS_SUBDOMAIN.test(value)) return [`${what} "${value}" is not a DNS-1123 subdomain; use lowercase letters, digits, '-' and '.', like "demo.example.com"`];
+  return [];
+}
+
+/** Problems with annotation keys (values are free text). */
+export function annotationProblems(what: string, annotations: Readonly<Record<string, string>> | undefined): string[] {
+  if (annotations === undefined) return [];
+  if (typeof annotations !== 'object' || annotations === null) return [`${what} must be an object of annotation key/value pairs, got ${JSON.stringify(annotations)}`];
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!isQualifiedName(key)) out.push(`${what} has an invalid key ${JSON.stringify(key)}; use [prefix/]name with a DNS subdomain prefix and a name of at most 63 letters, digits, '-', '_' or '.'`);
+    if (typeof value !== 'string') out.push(`${what} "${key}" has the value ${JSON.stringify(value)}; annotation values must be strings, e.g. ${JSON.stringify(String(value))}`);
+  }
+  return out;
+}
+
+/** A label or annotation key: `[prefix/]name`. */
+function isQualifiedName(key: string): boolean {
+  const slash = key.lastIndexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix))) && name.length <= 63 && LABEL_NAME.test(name);
 }
 
 function suggestDnsLabel(value: string): string {
