@@ -61,9 +61,9 @@ export function describeRule(rule: CompiledRule): RuleDescription {
   return { index: rule.index, peers: describePeers(rule.peers), ports: describePorts(rule.ports) };
 }
 
-/** One line for a rule, e.g. `rule 0: from any pod in namespace demo; ports all ports`. */
+/** One line for a rule, e.g. `rule 0: from any pod in namespace demo; on all ports`. */
 export function ruleLine(rule: RuleDescription, word: 'from' | 'to'): string {
-  return `rule ${rule.index}: ${word} ${rule.peers.join(' OR ')}; ports ${rule.ports}`;
+  return `rule ${rule.index}: ${word} ${rule.peers.join(' OR ')}; on ${rule.ports}`;
 }
 
 function directionLines(name: string, word: 'from' | 'to', d: DirectionDescription): string[] {

@@ -30,7 +30,7 @@ export function explainVerdict(verdict: Verdict, lookup: (id: string) => Compile
   if (verdict.exemption === 'own-node') lines.push("  traffic from a pod's own node is always allowed, whatever the policies say");
   for (const side of [egress, ingress]) {
     lines.push(`  ${side.summary}`);
-    for (const r of side.rules) lines.push(`    ${r.description}: peer ${r.peerMatched ? 'matches' : 'does not match'}, port ${r.portMatched ? 'matches' : 'does not match'}`);
+    for (const r of side.rules) lines.push(`    [peer ${r.peerMatched ? 'yes' : 'no'}, port ${r.portMatched ? 'yes' : 'no'}] ${r.description}`);
   }
   return { verdict, egress, ingress, text: lines.join('\n') };
 }
