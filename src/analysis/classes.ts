@@ -1,4 +1,4 @@
-import { IpAddress, IpBlock, ipBlockMatches } from './ip';
+import { IpAddress, IpBlock, cidrContains, cidrRange } from './ip';
 import { ContainerPort, Labels, NamespaceInfo, compare } from './model';
 import { Peer } from './peers';
 import { CompiledPolicy, CompiledRule } from './policy';
@@ -53,9 +53,11 @@ export function buildClassIndex(policies: readonly CompiledPolicy[], pods: reado
   }
   const blockList = [...blocks.values()];
 
+  const blocksOfPod = podBlockSignatures(pods, blockList);
   const grouped = new Map<string, { pod: PodRecord; refs: string[]; blocks: number[] }>();
-  for (const pod of pods) {
-    const matched = pod.ip ? blockList.flatMap((b, i) => (ipBlockMatches(b, pod.ip as IpAddress) ? [i] : [])) : [];
+  for (let p = 0; p < pods.length; p++) {
+    const pod = pods[p];
+    const matched = blocksOfPod[p];
     const key = JSON.stringify([
       pod.namespace,
       Object.entries(pod.labels).sort(([a], [b]) => compare(a, b)),
@@ -146,4 +148,35 @@ export function buildClassIndex(policies: readonly CompiledPolicy[], pods: reado
     }
   });
   return { classes, classOf, ingressPolicies, egressPolicies, ruleClasses };
+}
+
+/**
+ * For each pod, the indices of the blocks containing its IP (ascending).
+ * Binary search over IPs sorted per family keeps this proportional to the
+ * number of matches rather than pods x blocks, which matters when every
+ * project allow-lists its own CIDR.
+ */
+function podBlockSignatures(pods: readonly PodRecord[], blocks: readonly IpBlock[]): number[][] {
+  const signatures = pods.map(() => [] as number[]);
+  const withIp = pods.flatMap((pod, index) => (pod.ip ? [{ ip: pod.ip, index }] : []));
+  const byFamily = new Map<4 | 6, { ip: IpAddress; index: number }[]>([
+    [4, withIp.filter((e) => e.ip.family === 4).sort((a, b) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0))],
+    [6, withIp.filter((e) => e.ip.family === 6).sort((a, b) => (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0))],
+  ]);
+  blocks.forEach((block, b) => {
+    const sorted = byFamily.get(block.cidr.family) as { ip: IpAddress; index: number }[];
+    const [lo, hi] = cidrRange(block.cidr);
+    let left = 0;
+    let right = sorted.length;
+    while (left < right) {
+      const mid = (left + right) >>> 1;
+      if (sorted[mid].ip.value < lo) left = mid + 1;
+      else right = mid;
+    }
+    for (let k = left; k < sorted.length && sorted[k].ip.value <= hi; k++) {
+      const { ip, index } = sorted[k];
+      if (!block.except.some((e) => cidrContains(e, ip))) signatures[index].push(b);
+    }
+  });
+  return signatures;
 }

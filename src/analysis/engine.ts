@@ -111,6 +111,11 @@ export class Engine {
   private readonly externals = new Map<string, IpAddress>();
   private classes?: ClassIndex;
 
+  /**
+   * Compiles every policy of an already normalised cluster; most callers want
+   * {@link Engine.fromManifests}.
+   * @throws ManifestError for a malformed or duplicate policy, or a bad address.
+   */
   constructor(readonly cluster: Cluster) {
     const compiled = cluster.policies.map(compilePolicy).sort((a, b) => compare(a.id, b.id));
     const byId = new Map<string, CompiledPolicy>();
@@ -186,7 +191,8 @@ export class Engine {
 
   /**
    * Reachability between every pair of workloads on one port, computed per
-   * equivalence class of workloads (see {@link WorkloadClass}).
+   * equivalence class of workloads (see `WorkloadClass`). Nodes, external
+   * endpoints and IPs are not part of the matrix; query them with {@link evaluate}.
    */
   matrix(port: number, protocol: Protocol = 'TCP'): ReachabilityMatrix {
     checkPort(port);

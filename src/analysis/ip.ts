@@ -77,6 +77,19 @@ export function cidrStrictlyWithin(inner: Cidr, outer: Cidr): boolean {
   return innerAtOuter === outer.prefix;
 }
 
+/** First and last address of a CIDR, comparable with {@link IpAddress.value} of the same family. */
+export function cidrRange(cidr: Cidr): [number | bigint, number | bigint] {
+  if (cidr.family === 6) {
+    const host = BigInt(128 - cidr.bits);
+    const lo = (cidr.prefix as bigint) << host;
+    return [lo, lo + (1n << host) - 1n];
+  }
+  // Multiplication, not <<, because 32-bit shifts overflow into negative numbers.
+  const size = 2 ** (32 - cidr.bits);
+  const lo = (cidr.prefix as number) * size;
+  return [lo, lo + size - 1];
+}
+
 export function ipBlockMatches(block: IpBlock, ip: IpAddress): boolean {
   return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
 }

@@ -1,4 +1,4 @@
-import { ClassIndex, WorkloadClass } from './classes';
+import { ClassIndex, ClassSet, WorkloadClass } from './classes';
 import { Protocol, compare } from './model';
 import { CompiledPolicy } from './policy';
 
@@ -118,7 +118,7 @@ export function computeMatrix(index: ClassIndex, policies: readonly CompiledPoli
     for (let i = 0; i < governing.length && !open; i++) {
       for (const rule of policies[governing[i]].ingress ?? []) {
         if (!rule.ports.matches(port, protocol, classes[d].ports)) continue;
-        const set = ruleClasses.get(rule) as Int32Array | 'all';
+        const set = ruleClasses.get(rule) as ClassSet;
         if (set === 'all') {
           open = true;
           break;
@@ -136,7 +136,7 @@ export function computeMatrix(index: ClassIndex, policies: readonly CompiledPoli
     if (governing.length === 0) rows.fill(0xffffffff, base, base + words);
     for (const pi of governing) {
       for (const rule of policies[pi].egress ?? []) {
-        const set = ruleClasses.get(rule) as Int32Array | 'all';
+        const set = ruleClasses.get(rule) as ClassSet;
         if (!rule.ports.hasNamed) {
           if (!rule.ports.matches(port, protocol, undefined)) continue;
           if (set === 'all') rows.fill(0xffffffff, base, base + words);

@@ -29,7 +29,7 @@ export type PeerSubject =
   | { readonly kind: 'pod'; readonly namespace: string; readonly namespaceLabels: Labels; readonly labels: Labels; readonly ip?: IpAddress }
   | { readonly kind: 'ip'; readonly ip: IpAddress };
 
-export const EVERYONE: PeerList = { all: true, peers: [] };
+const EVERYONE: PeerList = { all: true, peers: [] };
 
 export function compilePeers(raw: unknown, policyNamespace: string, ctx: FieldContext): PeerList {
   if (raw === undefined || raw === null) return EVERYONE;
