@@ -1,0 +1,55 @@
+import { describeRule, ruleLine } from './describe';
+import type { RuleCheck, SideVerdict, Verdict } from './engine';
+import { CompiledPolicy } from './policy';
+
+/** One rule considered for a verdict, with its plain-words description. */
+export interface ExplainedRule extends RuleCheck {
+  readonly description: string;
+}
+
+/** A verdict with the reasoning behind each side. */
+export interface Explanation {
+  readonly verdict: Verdict;
+  readonly egress: { readonly summary: string; readonly rules: readonly ExplainedRule[] };
+  readonly ingress: { readonly summary: string; readonly rules: readonly ExplainedRule[] };
+  /** The whole explanation as lines of text. */
+  readonly text: string;
+}
+
+/**
+ * Explains a verdict: for each side, whether the pod is isolated and by
+ * which policies, which rule allowed the connection, or — when none did —
+ * what each rule selects and whether its peer and port matched.
+ */
+export function explainVerdict(verdict: Verdict, lookup: (id: string) => CompiledPolicy | undefined): Explanation {
+  const egress = explainSide(verdict.egress, 'egress from', lookup);
+  const ingress = explainSide(verdict.ingress, 'ingress to', lookup);
+  const head = `${verdict.allowed ? 'ALLOWED' : 'DENIED'}: ${verdict.from} -> ${verdict.to} on ${verdict.protocol}/${verdict.port}`;
+  const lines = [head];
+  if (verdict.exemption === 'same-pod') lines.push('  a pod may always connect to itself, whatever the policies say');
+  if (verdict.exemption === 'own-node') lines.push("  traffic from a pod's own node is always allowed, whatever the policies say");
+  for (const side of [egress, ingress]) {
+    lines.push(`  ${side.summary}`);
+    for (const r of side.rules) lines.push(`    [peer ${r.peerMatched ? 'yes' : 'no'}, port ${r.portMatched ? 'yes' : 'no'}] ${r.description}`);
+  }
+  return { verdict, egress, ingress, text: lines.join('\n') };
+}
+
+function explainSide(side: SideVerdict, label: string, lookup: (id: string) => CompiledPolicy | undefined): Explanation['egress'] {
+  const direction = label.startsWith('egress') ? 'egress' : 'ingress';
+  const subject = `${label} ${side.endpoint}`;
+  if (!side.isPod) return { summary: `${subject}: not a pod, so NetworkPolicy does not restrict it`, rules: [] };
+  if (!side.isolated) return { summary: `${subject}: allowed, no NetworkPolicy selects it for ${direction}`, rules: [] };
+  const by = `isolated by ${side.isolatingPolicies.join(', ')}`;
+  const rules = side.checks.map((check): ExplainedRule => {
+    const rule = lookup(check.rule.policy)?.[direction]?.[check.rule.ruleIndex];
+    const text = rule ? ruleLine(describeRule(rule), direction === 'ingress' ? 'from' : 'to') : `rule ${check.rule.ruleIndex}`;
+    return { ...check, description: `${check.rule.policy} ${direction} ${text}` };
+  });
+  if (side.allowed) {
+    const which = side.allowedBy.map((r) => `${r.policy} ${direction} rule ${r.ruleIndex}`).join(', ');
+    return { summary: `${subject}: allowed, ${by}; allowed by ${which}`, rules: rules.filter((r) => r.peerMatched && r.portMatched) };
+  }
+  const none = rules.length === 0 ? `the isolating policies have no ${direction} rules` : 'no rule matched';
+  return { summary: `${subject}: denied, ${by}; ${none}`, rules };
+}

@@ -1,0 +1,26 @@
+/**
+ * Reachability engine: answers whether traffic between two endpoints is
+ * allowed under a set of `networking.k8s.io/v1` NetworkPolicies, explains
+ * why, describes policies in plain words, and computes all-pairs matrices.
+ */
+export { ManifestError } from './errors';
+export { PROTOCOLS, NAMESPACE_NAME_LABEL, loadCluster } from './model';
+export type { Protocol, Labels, ContainerPort, Workload, ExternalEndpoint, ClusterNode, NamespaceInfo, ClusterInputs, Cluster } from './model';
+export { compileSelector, describeSelector, MATCH_ALL } from './selector';
+export type { Selector, Requirement, SelectorOperator } from './selector';
+export { compilePorts, describePorts, describePortSpec } from './ports';
+export type { PortSpec, PortMatcher } from './ports';
+export { compilePeers, peerMatches, peerListMatches, describePeer, describePeers } from './peers';
+export type { Peer, PeerList, PeerSubject } from './peers';
+export { parseIp, parseCidr, cidrContains, ipBlockMatches } from './ip';
+export type { IpAddress, Cidr, IpBlock } from './ip';
+export { compilePolicy } from './policy';
+export type { CompiledPolicy, CompiledRule, Direction } from './policy';
+export { describePolicy, describeManifests } from './describe';
+export type { PolicyDescription, DirectionDescription, RuleDescription } from './describe';
+export { Engine } from './engine';
+export type { EndpointRef, Query, Verdict, SideVerdict, RuleRef, RuleCheck, Exemption } from './engine';
+export { explainVerdict } from './explain';
+export type { Explanation, ExplainedRule } from './explain';
+export { ReachabilityMatrix } from './matrix';
+export type { WorkloadClass, ClassIndex } from './classes';

@@ -1,0 +1,103 @@
+import { FieldContext, ManifestError, child, fail, isRecord } from './errors';
+import { PeerList, compilePeers } from './peers';
+import { PortMatcher, compilePorts } from './ports';
+import { MATCH_ALL, Selector, compileSelector } from './selector';
+
+export type Direction = 'ingress' | 'egress';
+
+/** One ingress or egress rule: traffic is allowed when a peer AND a port match. */
+export interface CompiledRule {
+  readonly direction: Direction;
+  readonly index: number;
+  /** `from` for ingress, `to` for egress. */
+  readonly peers: PeerList;
+  readonly ports: PortMatcher;
+}
+
+/**
+ * A NetworkPolicy compiled once for repeated evaluation. `ingress`/`egress`
+ * is `undefined` when the policy does not govern that direction (per
+ * `policyTypes`), and `[]` when it isolates that direction with no rules.
+ */
+export interface CompiledPolicy {
+  /** `namespace/name`. */
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Selects pods of {@link namespace} only. */
+  readonly target: Selector;
+  readonly ingress?: readonly CompiledRule[];
+  readonly egress?: readonly CompiledRule[];
+  /** Valid but probably unintended constructs, in plain words. */
+  readonly warnings: readonly string[];
+}
+
+const POLICY_TYPES = ['Ingress', 'Egress'];
+
+/**
+ * Validates and compiles a `networking.k8s.io/v1` NetworkPolicy object.
+ *
+ * - `policyTypes` omitted: Ingress always, Egress only when `spec.egress` is
+ *   present (even as `[]`), as the API server defaults it.
+ * - Rules for a direction not listed in `policyTypes` are ignored (with a warning).
+ * - A missing `spec.podSelector` is treated as `{}`, as the Go API does.
+ * - A missing `metadata.namespace` means `default`.
+ *
+ * @throws ManifestError naming the policy and field for malformed input.
+ */
+export function compilePolicy(manifest: unknown): CompiledPolicy {
+  if (!isRecord(manifest)) throw new ManifestError('NetworkPolicy', '(root)', 'must be an object');
+  const metadata = isRecord(manifest.metadata) ? manifest.metadata : {};
+  const name = metadata.name;
+  const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== '' ? metadata.namespace : 'default';
+  if (typeof name !== 'string' || name === '') throw new ManifestError(`NetworkPolicy in namespace ${namespace}`, 'metadata.name', 'is required');
+  const id = `${namespace}/${name}`;
+  const root: FieldContext = { subject: `NetworkPolicy ${id}`, field: 'spec' };
+  if (manifest.apiVersion !== undefined && manifest.apiVersion !== 'networking.k8s.io/v1') {
+    fail({ subject: root.subject, field: 'apiVersion' }, `must be networking.k8s.io/v1, got ${JSON.stringify(manifest.apiVersion)}`);
+  }
+  const spec = manifest.spec;
+  if (!isRecord(spec)) fail(root, 'is required');
+
+  const target = spec.podSelector === undefined || spec.podSelector === null ? MATCH_ALL : compileSelector(spec.podSelector, child(root, 'podSelector'));
+
+  const present = (k: string): boolean => spec[k] !== undefined && spec[k] !== null;
+  let types: string[];
+  if (present('policyTypes')) {
+    const tCtx = child(root, 'policyTypes');
+    if (!Array.isArray(spec.policyTypes)) fail(tCtx, 'must be a list');
+    spec.policyTypes.forEach((t, i) => {
+      if (!POLICY_TYPES.includes(t as string)) fail(child(tCtx, `[${i}]`), `must be Ingress or Egress, got ${JSON.stringify(t)}`);
+    });
+    types = spec.policyTypes as string[];
+  } else {
+    types = present('egress') ? ['Ingress', 'Egress'] : ['Ingress'];
+  }
+
+  const warnings: string[] = [];
+  const rules = (direction: Direction): CompiledRule[] | undefined => {
+    const field = direction;
+    const rCtx = child(root, field);
+    const raw = spec[field];
+    if (!types.includes(direction === 'ingress' ? 'Ingress' : 'Egress')) {
+      if (Array.isArray(raw) && raw.length > 0) warnings.push(`spec.${field} is ignored because policyTypes does not list ${direction === 'ingress' ? 'Ingress' : 'Egress'}`);
+      return undefined;
+    }
+    if (raw === undefined || raw === null) return [];
+    if (!Array.isArray(raw)) fail(rCtx, 'must be a list');
+    return raw.map((r, index) => {
+      const ruleCtx = child(rCtx, `[${index}]`);
+      if (!isRecord(r)) fail(ruleCtx, 'must be an object');
+      const peerField = direction === 'ingress' ? 'from' : 'to';
+      return {
+        direction,
+        index,
+        peers: compilePeers(r[peerField], namespace, child(ruleCtx, peerField)),
+        ports: compilePorts(r.ports, child(ruleCtx, 'ports')),
+      };
+    });
+  };
+  const ingress = rules('ingress');
+  const egress = rules('egress');
+  return { id, namespace, name, target, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}), warnings };
+}

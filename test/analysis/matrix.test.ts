@@ -1,0 +1,146 @@
+import { Engine, Protocol, Workload } from '../../src/analysis';
+
+/** Small deterministic PRNG so failures reproduce from the seed. */
+function rng(seed: number): { int(n: number): number; pick<T>(xs: readonly T[]): T; chance(p: number): boolean } {
+  let s = seed >>> 0;
+  const next = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)], chance: (p) => next() < p };
+}
+
+const NS = ['n0', 'n1', 'n2', 'n3'];
+const PORT_SETS = [undefined, [], [{ name: 'http', containerPort: 80 }], [{ name: 'dns', containerPort: 53, protocol: 'UDP' as const }, { name: 'http', containerPort: 8080 }]];
+
+function randomCluster(seed: number): Engine {
+  const r = rng(seed);
+  const namespaces = NS.map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, labels: { team: r.pick(['a', 'b']), ...(r.chance(0.5) ? { env: r.pick(['prod', 'dev']) } : {}) } },
+  }));
+  const workloads: Workload[] = Array.from({ length: 14 }, (_, i) => ({
+    namespace: r.pick(NS),
+    name: `w${i}`,
+    labels: { app: r.pick(['web', 'db', 'api']), ...(r.chance(0.4) ? { tier: r.pick(['fe', 'be']) } : {}) },
+    ports: r.pick(PORT_SETS),
+    ...(r.chance(0.7) ? { ip: r.chance(0.8) ? `10.0.${r.int(4)}.${r.int(8)}` : `fd00::${r.int(8).toString(16)}` } : {}),
+  }));
+  // IPs must be unique for a pod IP to identify one workload.
+  const seen = new Set<string>();
+  const unique = workloads.map((w) => {
+    if (!w.ip || !seen.has(w.ip)) {
+      if (w.ip) seen.add(w.ip);
+      return w;
+    }
+    const { ip: _drop, ...rest } = w;
+    return rest;
+  });
+  const selector = (): unknown =>
+    r.pick([
+      {},
+      { matchLabels: { app: r.pick(['web', 'db', 'api']) } },
+      { matchExpressions: [{ key: 'tier', operator: r.pick(['Exists', 'DoesNotExist']) }] },
+      { matchExpressions: [{ key: 'app', operator: r.pick(['In', 'NotIn']), values: [r.pick(['web', 'db']), 'api'] }] },
+    ]);
+  const nsSelector = (): unknown =>
+    r.pick([
+      () => ({}),
+      () => ({ matchLabels: { team: r.pick(['a', 'b']) } }),
+      () => ({ matchLabels: { 'kubernetes.io/metadata.name': r.pick(NS) } }),
+      () => ({ matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['prod'] }] }),
+      () => ({ matchExpressions: [{ key: 'env', operator: 'Exists' }] }),
+    ])();
+  const peer = (): unknown =>
+    r.pick([
+      () => ({ podSelector: selector() }),
+      () => ({ namespaceSelector: nsSelector() }),
+      () => ({ podSelector: selector(), namespaceSelector: nsSelector() }),
+      () => ({ ipBlock: { cidr: '10.0.0.0/22', ...(r.chance(0.5) ? { except: [`10.0.${r.int(4)}.0/24`] } : {}) } }),
+      () => ({ ipBlock: { cidr: r.pick(['10.0.1.0/24', 'fd00::/120', '0.0.0.0/0']) } }),
+    ])();
+  const ports = (): unknown =>
+    r.pick([undefined, [], [{ port: 80 }], [{ port: 'http' }], [{ port: 'dns', protocol: 'UDP' }], [{ protocol: 'UDP' }], [{ port: 50, endPort: 8080 }]]);
+  const rules = (peerKey: string): unknown[] =>
+    Array.from({ length: r.int(3) }, () => ({
+      ...(r.chance(0.8) ? { [peerKey]: r.chance(0.1) ? [] : Array.from({ length: 1 + r.int(2) }, peer) } : {}),
+      ...(r.chance(0.6) ? { ports: ports() } : {}),
+    }));
+  const policies = Array.from({ length: 1 + r.int(6) }, (_, i) => {
+    const types = r.pick([undefined, ['Ingress'], ['Egress'], ['Ingress', 'Egress']]);
+    return {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: `p${i}`, namespace: r.pick(NS) },
+      spec: {
+        podSelector: selector(),
+        ...(types ? { policyTypes: types } : {}),
+        ...(r.chance(0.7) ? { ingress: rules('from') } : {}),
+        ...(r.chance(0.5) ? { egress: rules('to') } : {}),
+      },
+    };
+  });
+  return Engine.fromManifests([...namespaces, ...policies], { workloads: unique });
+}
+
+describe('reachability matrix', () => {
+  const QUERIES: [number, Protocol][] = [
+    [80, 'TCP'],
+    [8080, 'TCP'],
+    [53, 'UDP'],
+    [53, 'TCP'],
+  ];
+
+  test('agrees with single-pair evaluation on 150 random clusters', () => {
+    for (let seed = 1; seed <= 150; seed++) {
+      const engine = randomCluster(seed);
+      const refs = engine.cluster.workloads.map((w) => `${w.namespace}/${w.name}`);
+      for (const [port, protocol] of QUERIES) {
+        const m = engine.matrix(port, protocol);
+        const expected: string[] = [];
+        for (const from of refs) {
+          for (const to of refs) {
+            const single = engine.evaluate({ from, to, port, protocol }).allowed;
+            if (m.allows(from, to) !== single) throw new Error(`seed ${seed} ${protocol}/${port} ${from} -> ${to}: matrix ${!single}, evaluate ${single}`);
+            if (single) expected.push(`${from} -> ${to}`);
+          }
+        }
+        expect([...m.workloadPairs()].map(([a, b]) => `${a} -> ${b}`)).toEqual(expected);
+        expect(m.workloadPairCount()).toBe(expected.length);
+      }
+    }
+  });
+
+  test('workloads that no policy can tell apart share a class', () => {
+    const e = Engine.fromManifests(
+      [{ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'p', namespace: 'a' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/24' } }] }] } }],
+      {
+        workloads: [
+          { namespace: 'a', name: 'w1', labels: { app: 'x' }, ip: '10.0.0.1' },
+          { namespace: 'a', name: 'w2', labels: { app: 'x' }, ip: '10.0.0.2' },
+          { namespace: 'a', name: 'w3', labels: { app: 'x' }, ip: '10.0.1.3' },
+          { namespace: 'a', name: 'w4', labels: { app: 'x' } },
+          { namespace: 'b', name: 'w5', labels: { app: 'x' } },
+        ],
+      },
+    );
+    // w1 and w2 fall in the same ipBlocks; w3 is outside them, like w4 without an IP.
+    expect(e.classIndex().classes.map((c) => c.workloads)).toEqual([['a/w1', 'a/w2'], ['a/w3', 'a/w4'], ['b/w5']]);
+    const m = e.matrix(80);
+    expect(m.classPairCount()).toBe(5);
+    expect(m.allows('a/w3', 'a/w1')).toBe(true);
+    expect(m.allows('a/w1', 'a/w3')).toBe(false);
+    expect(m.allows('a/w4', 'a/w4')).toBe(true);
+  });
+
+  test('rejects bad ports and unknown workloads', () => {
+    const e = Engine.fromManifests([], { workloads: [{ namespace: 'a', name: 'b', labels: {} }] });
+    expect(() => e.matrix(0)).toThrow('port must be an integer between 1 and 65535, got 0');
+    expect(() => e.matrix(80, 'ICMP' as Protocol)).toThrow('protocol must be one of TCP, UDP, SCTP, got "ICMP"');
+    expect(() => e.matrix(80).allows('a/b', 'x/y')).toThrow('unknown workload x/y');
+  });
+});
