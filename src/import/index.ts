@@ -34,5 +34,5 @@ export { emitDefinition } from './emit';
 export type { EmitOptions } from './emit';
 export { parseObjects, readObjects } from './read';
 export type { KubeObject } from './read';
-export { formatReport, objectRef } from './report';
+export { formatReport, objectRef, sortReport } from './report';
 export type { ImportReportItem, ImportSeverity } from './report';
