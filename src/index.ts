@@ -28,3 +28,5 @@ export { loadDefinitions } from './synth/load';
 export type { DefineFunction } from './synth/load';
 export { synthesize, renderDefinitions } from './synth/synthesize';
 export type { SynthesizeOptions } from './synth/synthesize';
+export { importKubeSphere, importKubeSphereFiles, formatReport } from './import';
+export type { ImportResult, ImportOptions, ImportReportItem, ImportSeverity, EmitOptions, KubeObject } from './import';

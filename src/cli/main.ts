@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { SynthesisError } from '../errors';
 import { listFiles } from '../synth/writer';
 import { renderDefinitions, synthesize } from '../synth/synthesize';
+import { formatReport, importKubeSphereFiles } from '../import';
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -37,6 +38,46 @@ export function buildCli(): Command {
         console.log(`synthesized ${s.clusters} cluster(s), ${s.projects} project(s), ${s.objects} object(s) into ${opts.outdir}: `
           + `${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${Date.now() - started} ms)`);
       }
+    });
+  program.command('import-kubesphere')
+    .description('import KubeSphere (v3.x) network isolation settings into a project definition file (see docs/import.md)')
+    .argument('<paths...>', 'YAML or JSON exports (files or directories): Namespaces, Workspaces, WorkspaceTemplates, NamespaceNetworkPolicies, Services, the kubesphere-config ConfigMap')
+    .option('-o, --out <file>', 'definition file to write', 'projects/kubesphere.ts')
+    .option('-c, --cluster <name>', 'name of the netiso cluster the definitions declare', 'kubesphere')
+    .option('--stdout', 'print the definition file instead of writing it')
+    .option('-f, --force', 'overwrite the output file if it exists')
+    .option('--egress-within-project', "re-allow egress within a project once egress is locked down (netiso's default; KubeSphere does not)")
+    .option('--adopt-services', 'emit the ClusterIP Services that entries name as ProjectServices, so netiso owns them')
+    .option('--manage-namespaces', 'emit the Namespace objects, so netiso owns them')
+    .action((paths: string[], opts: {
+      out: string; cluster: string; stdout?: boolean; force?: boolean; egressWithinProject?: boolean; adoptServices?: boolean; manageNamespaces?: boolean;
+    }) => {
+      if (!opts.stdout && fs.existsSync(opts.out) && !opts.force) {
+        console.error(`netiso import-kubesphere: ${opts.out} exists; pass --force to overwrite it, or --out another file`);
+        process.exitCode = 1;
+        return;
+      }
+      let result;
+      try {
+        result = importKubeSphereFiles(paths, {
+          cluster: opts.cluster,
+          egressWithinProject: opts.egressWithinProject ?? false,
+          adoptServices: opts.adoptServices ?? false,
+          manageNamespaces: opts.manageNamespaces ?? false,
+        });
+      } catch (e) {
+        console.error(`netiso import-kubesphere: ${(e as Error).message}`);
+        process.exitCode = 1;
+        return;
+      }
+      console.error(formatReport(result.report).trimEnd());
+      if (opts.stdout) {
+        process.stdout.write(result.source);
+        return;
+      }
+      fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+      fs.writeFileSync(opts.out, result.source);
+      console.log(`wrote ${opts.out}: review it, then run \`npm run synth\``);
     });
   return program;
 }
