@@ -16,6 +16,7 @@ export * from './constructs/internal-whitelist';
 export * from './constructs/external-whitelist';
 export * from './constructs/project-service';
 export * from './constructs/exposed-service';
+export * from './constructs/workload';
 export { MANAGED_BY } from './render/model';
 export type { IsolationMode, Manifest, PeerSpec, RuleSpec, PolicySpec, ClusterSettings, IngressControllerSettings } from './render/model';
 export type { IngressPathType } from './render/ingress';
@@ -28,3 +29,5 @@ export { loadDefinitions } from './synth/load';
 export type { DefineFunction } from './synth/load';
 export { synthesize, renderDefinitions } from './synth/synthesize';
 export type { SynthesizeOptions } from './synth/synthesize';
+
+export * from './report';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SynthesisError } from '../errors';
+import { explainCommand } from './explain';
 import { listFiles } from '../synth/writer';
 import { renderDefinitions, synthesize } from '../synth/synthesize';
 import * as fs from 'fs';
@@ -38,6 +39,7 @@ export function buildCli(): Command {
           + `${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${Date.now() - started} ms)`);
       }
     });
+  program.addCommand(explainCommand());
   return program;
 }
 
