@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 /**
  * Jest matchers for netiso clusters. Import once in a test file (or a `setupFilesAfterEach`
  * module) to register them:

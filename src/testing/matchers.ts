@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import { EndpointRef, Explanation, parseIp } from '../analysis';
 import { Cluster } from '../constructs/cluster';
 import { ClusterAnalysis, analyzeCluster } from '../report/analyze';
