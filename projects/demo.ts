@@ -1,6 +1,6 @@
 // The scenarios of KubeSphere's "project network isolation" guide (v3.4).
 import {
-  ClusterSet, Direction, ExternalWhitelist, InternalPeer, InternalWhitelist, IsolatedProject, Port, ProjectService, Workspace,
+  ClusterSet, Direction, ExternalHost, ExternalWhitelist, InternalPeer, InternalWhitelist, IsolatedProject, Port, ProjectService, Workload, Workspace,
 } from '../src';
 
 export default function (clusters: ClusterSet): void {
@@ -19,14 +19,38 @@ export default function (clusters: ClusterSet): void {
   });
   const workspace = new Workspace(cluster, 'demo-workspace');
 
+  // Pods netiso does not deploy, declared so that `netiso explain` and the tests can probe them.
+  new Workload(cluster, 'prometheus', { namespace: 'kubesphere-monitoring-system', labels: { app: 'prometheus' } });
+  new Workload(cluster, 'coredns', {
+    namespace: 'kube-system',
+    labels: { 'k8s-app': 'kube-dns' },
+    ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }],
+  });
+  new Workload(cluster, 'ingress-nginx', {
+    namespace: 'kubesphere-controls-system',
+    labels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' },
+  });
+  // An address no allow-list names.
+  new ExternalHost(cluster, 'internet', { ip: '198.51.100.7' });
+
   const project2 = new IsolatedProject(cluster, 'demo-project-2', { workspace });
   // The NGINX Deployment's Service in demo-project-2.
   const nginx = new ProjectService(project2, 'nginx', {
     selector: { app: 'nginx' },
     ports: [{ port: 80, protocol: 'TCP' }],
   });
+  new Workload(project2, 'nginx', { labels: { app: 'nginx' }, ports: [{ name: 'http', containerPort: 80 }] });
+  // demo-project-2 is isolated too, so demo-project's egress entry to nginx needs this ingress
+  // counterpart (`netiso explain` showed the connection denied at nginx without it).
+  new InternalWhitelist(project2, 'from-demo-project', {
+    direction: Direction.INGRESS,
+    podSelector: { app: 'nginx' },
+    peers: [InternalPeer.project('demo-project')],
+    ports: [Port.tcp(80)],
+  });
 
   const project = new IsolatedProject(cluster, 'demo-project', { workspace });
+  new Workload(project, 'tomcat', { labels: { app: 'tomcat' }, ports: [{ name: 'http', containerPort: 80 }] });
   new InternalWhitelist(project, 'from-demo-project-2', {
     direction: Direction.INGRESS,
     peers: [InternalPeer.project(project2)],

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { SynthesisError } from '../errors';
+import { explainCommand } from './explain';
 import { listFiles } from '../synth/writer';
 import { renderDefinitions, synthesize } from '../synth/synthesize';
 import { formatReport, importKubeSphereFiles } from '../import';
@@ -79,6 +80,7 @@ export function buildCli(): Command {
       fs.writeFileSync(opts.out, result.source);
       console.log(`wrote ${opts.out}: review it, then run \`npm run synth\``);
     });
+  program.addCommand(explainCommand());
   return program;
 }
 
