@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { diffCommand } from './diff';
 import { SynthesisError } from '../errors';
 import { listFiles } from '../synth/writer';
 import { renderDefinitions, synthesize } from '../synth/synthesize';
@@ -38,6 +39,7 @@ export function buildCli(): Command {
           + `${report.written.length} written, ${report.unchanged.length} unchanged, ${report.removed.length} removed (${Date.now() - started} ms)`);
       }
     });
+  program.addCommand(diffCommand());
   return program;
 }
 
