@@ -28,3 +28,7 @@ export { loadDefinitions } from './synth/load';
 export type { DefineFunction } from './synth/load';
 export { synthesize, renderDefinitions } from './synth/synthesize';
 export type { SynthesizeOptions } from './synth/synthesize';
+export * from './diff';
+export { GITOPS_HEADER, renderGitOps } from './gitops';
+export type { GitOpsOptions } from './gitops';
+export { distClusters, writeGitOps } from './gitops/write';

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { diffCommand } from './diff';
+import { gitopsCommand } from './gitops';
 import { SynthesisError } from '../errors';
 import { listFiles } from '../synth/writer';
 import { renderDefinitions, synthesize } from '../synth/synthesize';
@@ -40,6 +41,7 @@ export function buildCli(): Command {
       }
     });
   program.addCommand(diffCommand());
+  program.addCommand(gitopsCommand());
   return program;
 }
 
