@@ -55,3 +55,12 @@ test('the wiring is never written into dist, and files of removed clusters are d
   expect(fs.readdirSync(path.join(out, 'flux'))).toEqual(['a.yaml']);
   expect(fs.readFileSync(path.join(out, 'README.md'), 'utf8')).toBe('mine');
 });
+
+test('the CI example installs, tests, checks dist/, and comments the markdown diff of the base branch', () => {
+  const [workflow] = docs(fs.readFileSync(path.join(__dirname, '..', '..', 'examples', 'github-actions.yaml'), 'utf8'));
+  const steps: { run?: string; uses?: string; with?: Record<string, unknown> }[] = workflow.jobs.review.steps;
+  const runs = steps.map((s) => s.run ?? '').join('\n');
+  expect(steps[0]).toMatchObject({ uses: 'actions/checkout@v4', with: { 'fetch-depth': 0 } });
+  for (const command of ['npm ci', 'npm test', './bin/netiso synth --check', './bin/netiso diff "origin/${{ github.base_ref }}" HEAD --format md']) expect(runs).toContain(command);
+  expect(steps.find((s) => s.uses?.startsWith('marocchino/sticky-pull-request-comment'))?.with).toEqual({ header: 'netiso-diff', path: 'netiso-diff.md' });
+});
