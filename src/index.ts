@@ -32,3 +32,7 @@ export type { SynthesizeOptions } from './synth/synthesize';
 export { importKubeSphere, importKubeSphereFiles, formatReport } from './import';
 export type { ImportResult, ImportOptions, ImportReportItem, ImportSeverity, EmitOptions, KubeObject } from './import';
 export * from './report';
+export * from './diff';
+export { GITOPS_HEADER, renderGitOps } from './gitops';
+export type { GitOpsOptions } from './gitops';
+export { distClusters, writeGitOps } from './gitops/write';

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { diffCommand } from './diff';
+import { gitopsCommand } from './gitops';
 import { SynthesisError } from '../errors';
 import { explainCommand } from './explain';
 import { listFiles } from '../synth/writer';
@@ -81,6 +83,8 @@ export function buildCli(): Command {
       console.log(`wrote ${opts.out}: review it, then run \`npm run synth\``);
     });
   program.addCommand(explainCommand());
+  program.addCommand(diffCommand());
+  program.addCommand(gitopsCommand());
   return program;
 }
 

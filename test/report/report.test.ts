@@ -100,6 +100,8 @@ describe('netiso explain', () => {
     const errors: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
     const error = jest.spyOn(console, 'error').mockImplementation((s) => { errors.push(String(s)); });
+    // Jest runs several test files in one process, so start from a clean exit code.
+    process.exitCode = undefined;
     try {
       buildCli().parse(['node', 'netiso', 'explain', '--project', 'shop-db', '--format', 'md'], { from: 'node' });
       expect(process.exitCode).toBeUndefined();

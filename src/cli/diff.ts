@@ -1,0 +1,45 @@
+import { Command, Option } from 'commander';
+import { hasConnectivityChange, diffDist } from '../diff/diff';
+import { DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
+import { readSide } from '../diff/sides';
+import { renderDefinitions } from '../synth/synthesize';
+
+interface DiffOptions {
+  format: DiffFormat;
+  failOn?: 'risk';
+  synth?: boolean;
+  dist: string;
+  projects: string;
+}
+
+/**
+ * `netiso diff <base> [head]`: the connectivity diff between two dist trees. Exit codes: 0 no
+ * connectivity change, 1 changes (with `--fail-on risk`: only risks), 2 error, including usage
+ * errors, so a CI gate never mistakes a typo for "changes found".
+ */
+export function diffCommand(): Command {
+  return new Command('diff')
+    .description('compare what two dist trees let connect; each side is a dist directory or a git revision')
+    .argument('<base>', 'dist directory, or git revision whose committed dist is read (e.g. origin/main)')
+    .argument('[head]', 'dist directory or git revision; omit with --synth')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .addOption(new Option('--fail-on <what>', 'exit 1 only for risk flags, not for any change').choices(['risk']))
+    .option('--synth', 'use projects/ of the working tree, synthesized in memory, as the head')
+    .option('--dist <path>', 'dist directory inside a git revision, relative to the current directory', 'dist')
+    .option('-p, --projects <dir>', 'directory of project definitions (with --synth)', 'projects')
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action((base: string, head: string | undefined, opts: DiffOptions) => {
+      try {
+        if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
+        const baseFiles = readSide(base, opts.dist);
+        const headFiles = opts.synth ? renderDefinitions({ projectsDir: opts.projects }).files : readSide(head as string, opts.dist);
+        const report = diffDist(baseFiles, headFiles);
+        process.stdout.write(formatDiff(report, opts.format));
+        const failing = opts.failOn === 'risk' ? report.risks.length > 0 : hasConnectivityChange(report);
+        process.exitCode = failing ? 1 : 0;
+      } catch (e) {
+        console.error(`netiso diff: ${(e as Error).message}`);
+        process.exitCode = 2;
+      }
+    });
+}

@@ -1,0 +1,76 @@
+import type { Direction, RuleRef } from '../analysis';
+
+/** Kinds of change a reviewer must look at before anything else, in display order. */
+export const RISK_KINDS = ['external-ingress', 'isolation-removed', 'project-removed', 'egress-lockdown-lifted', 'cross-workspace'] as const;
+
+/**
+ * - `external-ingress`: pods newly accept traffic from an ipBlock CIDR or the internet.
+ * - `isolation-removed`: a project that stays lost its isolation policy or ingress isolation.
+ * - `project-removed`: the project directory is gone; pruning deletes its default-deny, so its
+ *   namespace fails open if it outlives the policies.
+ * - `egress-lockdown-lifted`: the project's pods were egress-isolated and no longer are.
+ * - `cross-workspace`: a new flow between namespaces of different `kubesphere.io/workspace`.
+ */
+export type RiskKind = (typeof RISK_KINDS)[number];
+
+export interface Risk {
+  readonly kind: RiskKind;
+  readonly cluster: string;
+  readonly project: string;
+  /** One sentence, e.g. `demo/web: ingress from the internet (IPv4) to all pods on TCP 80 is now allowed`. */
+  readonly message: string;
+}
+
+/** Flows of one project that changed the same way for the same reason, in words. */
+export interface FlowGroup {
+  /** Ingress to the project's pods, or egress from them. */
+  readonly direction: Direction;
+  readonly change: 'allowed' | 'denied';
+  /** The project's pods concerned, e.g. `all pods`, `pods with role=db`. */
+  readonly pods: string;
+  /** The other end, e.g. `all pods in namespace shop-web`, `CIDR 10.0.0.0/8`, `the internet (IPv4)`. */
+  readonly peer: string;
+  /** Port classes, e.g. `TCP 80`, `other TCP ports`, or `all ports`. */
+  readonly ports: string;
+  /** Why, e.g. `allowed by netiso-from-web rule 0`, `no policy isolates it any more`. */
+  readonly reason: string;
+  /** The rules that allow the flow now (`allowed`) or allowed it before (`denied`). */
+  readonly rules: readonly RuleRef[];
+  /** True when the peer is an address outside the pod network. */
+  readonly external: boolean;
+  /** The whole change as one line. */
+  readonly text: string;
+}
+
+/** Objects by `Kind/name`, sorted. */
+export interface ObjectChanges {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+export interface ProjectDiff {
+  readonly cluster: string;
+  readonly project: string;
+  /** Whether the project directory is new, gone, or present on both sides. */
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly objects: ObjectChanges;
+  /** Newly allowed flows first, then newly denied ones. */
+  readonly flows: readonly FlowGroup[];
+}
+
+/** Everything `netiso diff` found, deterministic for the same inputs. */
+export interface DiffReport {
+  /** Sorted by kind (see {@link RISK_KINDS}), cluster, project. */
+  readonly risks: readonly Risk[];
+  /** Projects with any object or connectivity change, sorted by cluster and project. */
+  readonly projects: readonly ProjectDiff[];
+  readonly summary: {
+    readonly projectsChanged: number;
+    readonly flowsAllowed: number;
+    readonly flowsDenied: number;
+    readonly objectsAdded: number;
+    readonly objectsRemoved: number;
+    readonly objectsChanged: number;
+  };
+}

@@ -1,0 +1,107 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+import { readDistRevision } from '../../src';
+import { shop } from './fixtures';
+
+function writeDist(dir: string, files: Map<string, string>): void {
+  fs.rmSync(path.join(dir, 'dist'), { recursive: true, force: true });
+  for (const [rel, content] of files) {
+    const file = path.join(dir, 'dist', rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+}
+
+/** A repository with three commits of dist: base, an allow-list entry removed, a project opened to a workspace. */
+function repo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-diff-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'test@example.com');
+  git('config', 'user.name', 'test');
+  const commit = (files: Map<string, string>, message: string) => {
+    writeDist(dir, files);
+    git('add', '-A');
+    git('commit', '-q', '-m', message);
+  };
+  commit(shop(), 'base');
+  commit(shop({ dbFromWeb: false }), 'drop db allow');
+  commit(shop({ dbFromWeb: false, webFromPartner: true }), 'partner');
+  return dir;
+}
+
+function run(cwd: string, ...args: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
+  const error = jest.spyOn(console, 'error').mockImplementation((m) => { err.push(String(m)); });
+  const previous = process.cwd();
+  process.exitCode = 0;
+  process.chdir(cwd);
+  try {
+    main(['node', 'netiso', 'diff', ...args]);
+    return { code: Number(process.exitCode ?? 0), out: out.join(''), err: err.join('\n') };
+  } finally {
+    process.chdir(previous);
+    write.mockRestore();
+    error.mockRestore();
+    process.exitCode = 0;
+  }
+}
+
+let dir: string;
+beforeAll(() => { dir = repo(); });
+
+test('reads the committed dist of a revision without checking it out', () => {
+  const files = readDistRevision('HEAD~2', 'dist', dir);
+  expect(files).toEqual(shop());
+  expect(readDistRevision('HEAD~2', 'nowhere', dir).size).toBe(0);
+});
+
+test('revisions: exit 1 with changes, 0 without', () => {
+  const changed = run(dir, 'HEAD~2', 'HEAD~1');
+  expect(changed.code).toBe(1);
+  expect(changed.out).toContain('- ingress from pods with role=frontend in namespace web to pods with role=db on TCP 6379 (redis): now denied (was allowed by netiso-from-web rule 0)');
+  expect(run(dir, 'HEAD', 'HEAD').code).toBe(0);
+});
+
+test('a directory and a revision can be compared', () => {
+  const result = run(dir, 'HEAD~1', 'dist', '--format', 'json');
+  expect(result.code).toBe(1);
+  expect(JSON.parse(result.out).risks.map((r: { kind: string }) => r.kind)).toEqual(['cross-workspace']);
+});
+
+test('--fail-on risk exits 1 only for risks', () => {
+  expect(run(dir, 'HEAD~2', 'HEAD~1', '--fail-on', 'risk').code).toBe(0);
+  expect(run(dir, 'HEAD~1', 'HEAD', '--fail-on', 'risk').code).toBe(1);
+});
+
+test('errors exit 2', () => {
+  const result = run(dir, 'no-such-revision', 'HEAD');
+  expect(result.code).toBe(2);
+  expect(result.err).toMatch(/^netiso diff: "no-such-revision" is neither a directory nor a git revision/);
+  expect(run(dir, 'HEAD').code).toBe(2);
+});
+
+test('--synth renders the head from projects/; a new project denies what its namespace allowed unmanaged', () => {
+  const src = path.join(__dirname, '..', '..', 'src');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-synth-'));
+  fs.mkdirSync(path.join(work, 'projects'));
+  fs.writeFileSync(path.join(work, 'projects', 'web.ts'), `
+const n = require(${JSON.stringify(src)});
+export default function (clusters: any) {
+  const p = new n.IsolatedProject(clusters.cluster('prod'), 'web');
+  new n.ExternalWhitelist(p, 'office', { direction: 'ingress', cidrs: ['192.168.0.0/24'], ports: [n.Port.tcp(22)] });
+}`);
+  fs.mkdirSync(path.join(work, 'empty'));
+  const result = run(work, 'empty', '--synth');
+  expect(result.code).toBe(1);
+  expect(result.out).toContain([
+    'prod/web (added):',
+    '  - ingress from CIDR 192.168.0.0/24 to all pods on other TCP ports, any UDP port: now denied (isolated by netiso-isolation, netiso-office; no rule allows it)',
+    '  - ingress from all pods in any other namespace; the internet (IPv4); any IPv6 address to all pods on all ports: now denied (isolated by netiso-isolation, netiso-office; no rule allows it)',
+  ].join('\n'));
+});

@@ -1,0 +1,106 @@
+import { diffDist, formatDiff, RiskKind } from '../../src';
+import { shop } from './fixtures';
+
+const kinds = (base: Map<string, string>, head: Map<string, string>): RiskKind[] => diffDist(base, head).risks.map((r) => r.kind);
+
+test('identical trees: no changes', () => {
+  const report = diffDist(shop(), shop());
+  expect(report.projects).toEqual([]);
+  expect(report.risks).toEqual([]);
+  expect(formatDiff(report, 'text')).toBe('No changes.\n');
+});
+
+test('ingress newly open to the internet: exact text output', () => {
+  const report = diffDist(shop(), shop({ webIngressCidrs: ['0.0.0.0/0', '::/0'] }));
+  expect(formatDiff(report, 'text')).toBe([
+    '1 project(s) changed: 1 flow group(s) newly allowed, 0 newly denied; objects 1 added, 0 removed, 0 changed; 1 risk(s).',
+    '',
+    'RISKS:',
+    '  ! [external-ingress] prod/web: ingress from any IPv4 address; any IPv6 address to all pods on TCP 443: now allowed (allowed by netiso-from-partners rule 0)',
+    '',
+    'prod/web:',
+    '  + ingress from any IPv4 address; any IPv6 address to all pods on TCP 443: now allowed (allowed by netiso-from-partners rule 0)',
+    '  added NetworkPolicy/netiso-from-partners',
+    '',
+  ].join('\n'));
+  expect(report.projects[0].flows[0].rules).toEqual([{ policy: 'web/netiso-from-partners', direction: 'ingress', ruleIndex: 0 }]);
+});
+
+test('ingress from a declared CIDR is an external-ingress risk, and names the CIDR', () => {
+  const report = diffDist(shop(), shop({ webIngressCidrs: ['10.0.0.0/8'] }));
+  expect(report.risks.map((r) => r.kind)).toEqual(['external-ingress']);
+  expect(report.projects[0].flows.map((f) => f.peer)).toEqual(['CIDR 10.0.0.0/8']);
+});
+
+test('isolation none: isolation-removed, plus everything it opens', () => {
+  expect(kinds(shop(), shop({ webIsolation: 'none' }))).toEqual(['external-ingress', 'isolation-removed', 'cross-workspace']);
+});
+
+test('a removed project is flagged, its flows fail open and its objects are listed as removed', () => {
+  const report = diffDist(shop(), shop({ withDb: false }));
+  expect(report.risks.map((r) => r.kind)).toContain('project-removed');
+  const db = report.projects.find((p) => p.project === 'db')!;
+  expect(db.status).toBe('removed');
+  expect(db.objects.removed).toEqual(['Namespace/db', 'NetworkPolicy/netiso-from-web', 'NetworkPolicy/netiso-isolation', 'Service/redis']);
+  expect(db.flows.every((f) => f.change === 'allowed' && f.reason === 'no policy isolates it any more')).toBe(true);
+});
+
+test('a new project is added without risk when it is isolated', () => {
+  const report = diffDist(shop({ withDb: false }), shop());
+  expect(report.risks).toEqual([]);
+  const db = report.projects.find((p) => p.project === 'db')!;
+  expect(db.status).toBe('added');
+  expect(db.objects.added).toHaveLength(4);
+});
+
+test('egress lockdown lifted', () => {
+  const report = diffDist(shop({ webEgressLocked: true }), shop());
+  expect(report.risks.map((r) => r.kind)).toEqual(['egress-lockdown-lifted']);
+  expect(report.projects[0].objects).toEqual({ added: [], removed: ['NetworkPolicy/netiso-to-api'], changed: ['NetworkPolicy/netiso-isolation'] });
+  expect(report.projects[0].flows.every((f) => f.direction === 'egress' && f.change === 'allowed')).toBe(true);
+});
+
+test('a new flow from another workspace is a cross-workspace risk', () => {
+  const report = diffDist(shop(), shop({ webFromPartner: true }));
+  expect(report.risks).toEqual([{
+    kind: 'cross-workspace', cluster: 'prod', project: 'web',
+    message: 'prod/web: ingress from namespace partner (workspace other) on TCP 8080 is now allowed; web is in workspace shop',
+  }]);
+  expect(report.projects[0].flows.map((f) => f.text)).toEqual([
+    '+ ingress from all pods in namespace partner to all pods on TCP 8080: now allowed (allowed by netiso-from-partner rule 0)',
+  ]);
+});
+
+test('a removed allow-list entry denies its flows, on the Service-named port, and is no risk', () => {
+  const report = diffDist(shop(), shop({ dbFromWeb: false }));
+  expect(report.risks).toEqual([]);
+  expect(report.projects[0].flows.map((f) => f.text)).toEqual([
+    '- ingress from pods with role=frontend in namespace web to pods with role=db on TCP 6379 (redis): now denied (was allowed by netiso-from-web rule 0)',
+  ]);
+});
+
+test('an object change without connectivity change lists the object only', () => {
+  const report = diffDist(shop(), shop({ redisPort: 6380 }));
+  expect(report.projects).toEqual([{ cluster: 'prod', project: 'db', status: 'changed', objects: { added: [], removed: [], changed: ['Service/redis'] }, flows: [] }]);
+  expect(report.summary.flowsAllowed + report.summary.flowsDenied).toBe(0);
+});
+
+test('markdown: summary, risks, then a collapsible section per project', () => {
+  const md = formatDiff(diffDist(shop(), shop({ webFromPartner: true, dbFromWeb: false })), 'md');
+  expect(md.indexOf('#### :warning: Risks')).toBeLessThan(md.indexOf('<details>'));
+  expect(md).toContain('- **cross-workspace**: prod/web: ingress from namespace partner (workspace other) on TCP 8080 is now allowed; web is in workspace shop');
+  expect(md).toContain('<summary><b>prod/db</b>: +0 allowed, -1 denied, 1 object(s) changed</summary>');
+  expect(md.match(/<details>/g)).toHaveLength(2);
+  expect(md.match(/<\/details>/g)).toHaveLength(2);
+});
+
+test('json round-trips the report', () => {
+  const report = diffDist(shop(), shop({ webFromPartner: true }));
+  expect(JSON.parse(formatDiff(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+});
+
+test('output is deterministic', () => {
+  const a = formatDiff(diffDist(shop(), shop({ webIsolation: 'none', withDb: false })), 'json');
+  const b = formatDiff(diffDist(shop(), shop({ webIsolation: 'none', withDb: false })), 'json');
+  expect(a).toBe(b);
+});
