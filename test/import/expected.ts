@@ -9,8 +9,7 @@
  * - ports: `TCP/80`, `TCP/5432-5440`, `SCTP/*` (every SCTP port), `*` (every port).
  *
  * Where netiso deviates on purpose (README "Differences from KubeSphere"), the atom is netiso's and a
- * `deviation:` comment gives KubeSphere's. When the reachability engine lands, these tables are the
- * expected flows to check it against.
+ * `deviation:` comment gives KubeSphere's. `flows.ts` checks concrete connections on top of these.
  */
 export interface ExpectedProject {
   readonly ingress?: readonly string[];
@@ -113,7 +112,7 @@ export const FIXTURES: readonly Fixture[] = [
           'ns:db @ TCP/5432-5440',
         ],
       },
-      db: { ingress: ['ns:db @ *'] },
+      db: { ingress: ['ns:db @ *', 'ns:app @ *'] },
     },
     report: [
       { severity: 'note', object: 'ConfigMap kubesphere-system/kubesphere-config', says: 'not in the input' },

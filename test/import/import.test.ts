@@ -2,26 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
-import { loadDefinitions } from '../../src/synth/load';
-import { renderTree } from '../../src/synth/files';
 import { importKubeSphere, importKubeSphereFiles, objectRef, parseObjects, readObjects } from '../../src/import';
-import type { ImportOptions } from '../../src/import';
 import { allowedTraffic, sortedExpectation } from './allowed';
 import { FIXTURES } from './expected';
+import { fixtures, synth } from './synth';
 
-const fixtures = path.join(__dirname, 'fixtures');
 const src = path.join(__dirname, '..', '..', 'src');
-
-/** Writes the generated definition file into a fresh projects directory, loads and synthesizes it. */
-function synth(file: string, options: ImportOptions = {}) {
-  const result = importKubeSphereFiles([path.join(fixtures, file)], { ...options, importFrom: src });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-import-'));
-  fs.writeFileSync(path.join(dir, 'kubesphere.ts'), result.source);
-  const { clusters, problems } = loadDefinitions(dir);
-  expect(problems).toEqual([]);
-  const tree = renderTree(clusters.clusters);
-  return { result, tree };
-}
 
 describe.each(FIXTURES)('$file', (fixture) => {
   let run: ReturnType<typeof synth>;

@@ -1,0 +1,21 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadDefinitions } from '../../src/synth/load';
+import { renderTree } from '../../src/synth/files';
+import { importKubeSphereFiles } from '../../src/import';
+import type { ImportOptions } from '../../src/import';
+
+export const fixtures = path.join(__dirname, 'fixtures');
+const src = path.join(__dirname, '..', '..', 'src');
+
+/** Writes the generated definition file into a fresh projects directory, loads and synthesizes it, as `netiso synth` would. */
+export function synth(file: string, options: ImportOptions = {}) {
+  const result = importKubeSphereFiles([path.join(fixtures, file)], { ...options, importFrom: src });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-import-'));
+  fs.writeFileSync(path.join(dir, 'kubesphere.ts'), result.source);
+  const { clusters, problems } = loadDefinitions(dir);
+  expect(problems).toEqual([]);
+  const tree = renderTree(clusters.clusters);
+  return { result, tree };
+}
