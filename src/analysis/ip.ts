@@ -93,3 +93,35 @@ export function cidrRange(cidr: Cidr): [number | bigint, number | bigint] {
 export function ipBlockMatches(block: IpBlock, ip: IpAddress): boolean {
   return cidrContains(block.cidr, ip) && !block.except.some((e) => cidrContains(e, ip));
 }
+
+/** The textual form of an address value of `family` (as in {@link IpAddress.value}). */
+export function formatIp(value: number | bigint, family: 4 | 6): string {
+  const bytes: number[] = [];
+  let v = BigInt(value);
+  for (let i = 0; i < (family === 4 ? 4 : 16); i++) {
+    bytes.unshift(Number(v & 0xffn));
+    v >>= 8n;
+  }
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/**
+ * One address of `cidr` that none of `excluded` contains: the first host address (the network
+ * address itself only for `/31`, `/32`, `/127`, `/128`), moved past excluded ranges; undefined
+ * when the exclusions cover the rest of the CIDR. Used to stand in for "an address of this block".
+ */
+export function addressOutside(cidr: Cidr, excluded: readonly Cidr[]): string | undefined {
+  const [lo, hi] = cidrRange(cidr).map((v) => BigInt(v));
+  let candidate = lo + (cidr.bits >= (cidr.family === 4 ? 31 : 127) ? 0n : 1n);
+  const ranges = excluded.filter((e) => e.family === cidr.family).map((e) => cidrRange(e).map((v) => BigInt(v)));
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [elo, ehi] of ranges) {
+      if (candidate >= elo && candidate <= ehi) {
+        candidate = ehi + 1n;
+        moved = true;
+      }
+    }
+  }
+  return candidate > hi ? undefined : formatIp(candidate, cidr.family);
+}

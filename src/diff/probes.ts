@@ -1,6 +1,5 @@
-import * as ipaddr from 'ipaddr.js';
 import { CompiledPolicy, ContainerPort, Labels, NAMESPACE_NAME_LABEL, PROTOCOLS, Protocol, Selector, compilePolicy } from '../analysis';
-import { Cidr, cidrContains, cidrRange, cidrStrictlyWithin, parseIp } from '../analysis/ip';
+import { addressOutside, Cidr, cidrContains, cidrRange, cidrStrictlyWithin, formatIp, parseIp } from '../analysis/ip';
 import { compare } from '../analysis/model';
 
 /** Namespace name of the probe that stands for every namespace neither side names. */
@@ -210,14 +209,12 @@ function deriveExternals(policies: readonly CompiledPolicy[]): ExternalProbe[] {
   }
   const declared = [...cidrs.values()];
   const out: ExternalProbe[] = [];
-  const sorted = declared.filter((c) => c.bits > 0).sort((a, b) => a.family - b.family || cmpBig(a.prefix, b.prefix, a.bits, b.bits) || a.bits - b.bits);
+  const start = (c: Cidr) => BigInt(cidrRange(c)[0]);
+  const sorted = declared.filter((c) => c.bits > 0).sort((a, b) => a.family - b.family || Number(start(a) > start(b)) - Number(start(a) < start(b)) || a.bits - b.bits);
   for (const cidr of sorted) {
-    const [lo, hi] = cidrRange(cidr);
     const inner = declared.filter((d) => cidrStrictlyWithin(d, cidr));
-    const one = typeof lo === 'bigint' ? 1n : 1;
-    const mid = typeof lo === 'bigint' ? (lo + (hi as bigint)) / 2n : Math.floor((lo + (hi as number)) / 2);
-    const candidates = [lo, add(lo, one), add(hi, -one), hi, mid].filter((v) => v >= lo && v <= hi);
-    const pick = candidates.map((v) => toIp(v, cidr.family)).find((ip) => !inner.some((d) => cidrContains(d, parseIp(ip)!))) ?? toIp(lo, cidr.family);
+    // Every address of the CIDR may be excepted by inner blocks; then the network address stands in.
+    const pick = addressOutside(cidr, inner) ?? formatIp(cidrRange(cidr)[0], cidr.family);
     out.push({ kind: 'external', id: `cidr ${cidr.text}`, ip: pick, cidr: cidr.text });
   }
   const outside = (ip: string) => !declared.some((d) => d.bits > 0 && cidrContains(d, parseIp(ip)!));
@@ -226,30 +223,4 @@ function deriveExternals(policies: readonly CompiledPolicy[]): ExternalProbe[] {
   if (v4) out.push({ kind: 'external', id: 'internet v4', ip: v4, internet: 4 });
   if (v6) out.push({ kind: 'external', id: 'internet v6', ip: v6, internet: 6 });
   return out;
-}
-
-function add(a: number | bigint, b: number | bigint): number | bigint {
-  return typeof a === 'bigint' ? a + (b as bigint) : a + (b as number);
-}
-
-function cmpBig(a: number | bigint, b: number | bigint, aBits: number, bBits: number): number {
-  // Compare network start addresses, not prefixes of different lengths.
-  const width = typeof a === 'bigint' ? 128 : 32;
-  const start = (p: number | bigint, bits: number) => (typeof p === 'bigint' ? p << BigInt(width - bits) : p * 2 ** (width - bits));
-  const [x, y] = [start(a, aBits), start(b, bBits)];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-function toIp(value: number | bigint, family: 4 | 6): string {
-  if (family === 4) {
-    const v = value as number;
-    return [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
-  }
-  const bytes: number[] = [];
-  let v = value as bigint;
-  for (let i = 0; i < 16; i++) {
-    bytes.unshift(Number(v & 255n));
-    v >>= 8n;
-  }
-  return ipaddr.fromByteArray(bytes).toString();
 }

@@ -1,6 +1,5 @@
-import * as ipaddr from 'ipaddr.js';
 import { ClusterNode, Engine, ExternalEndpoint, NamespaceInfo, Workload as EngineWorkload, parseCidr } from '../analysis';
-import { cidrRange } from '../analysis/ip';
+import { addressOutside, cidrRange, formatIp } from '../analysis/ip';
 import { compare } from '../analysis/model';
 import { Cluster, RenderedProject } from '../constructs/cluster';
 import { ExposedService } from '../constructs/exposed-service';
@@ -93,38 +92,12 @@ function externalsOf(cluster: Cluster): AnalysisExternal[] {
 function singleAddress(block: IpBlock): string | undefined {
   const cidr = parseCidr(block.cidr);
   if (!cidr || cidr.bits !== (cidr.family === 4 ? 32 : 128)) return undefined;
-  return format(cidrRange(cidr)[0], cidr.family);
+  return formatIp(cidrRange(cidr)[0], cidr.family);
 }
 
-/**
- * One address the block allows: the first host address (the network address itself only for
- * `/31`, `/32`, `/127`, `/128`) that no `except` removes; undefined when `except` removes them all.
- */
+/** One address the block allows (see {@link addressOutside}); undefined when `except` removes them all. */
 export function representative(block: IpBlock): string | undefined {
   const cidr = parseCidr(block.cidr);
   if (!cidr) return undefined;
-  const [lo, hi] = cidrRange(cidr);
-  const big = (v: number | bigint): bigint => BigInt(v);
-  let candidate = big(lo) + (cidr.bits >= (cidr.family === 4 ? 31 : 127) ? 0n : 1n);
-  const excepts = block.except.map((e) => parseCidr(e)).filter((e) => e !== undefined).map((e) => cidrRange(e).map(big));
-  for (let moved = true; moved;) {
-    moved = false;
-    for (const [elo, ehi] of excepts) {
-      if (candidate >= elo && candidate <= ehi) {
-        candidate = ehi + 1n;
-        moved = true;
-      }
-    }
-  }
-  return candidate > big(hi) ? undefined : format(candidate, cidr.family);
-}
-
-function format(value: number | bigint, family: 4 | 6): string {
-  const bytes: number[] = [];
-  let v = BigInt(value);
-  for (let i = 0; i < (family === 4 ? 4 : 16); i++) {
-    bytes.unshift(Number(v & 0xffn));
-    v >>= 8n;
-  }
-  return ipaddr.fromByteArray(bytes).toString();
+  return addressOutside(cidr, block.except.map((e) => parseCidr(e)).filter((e) => e !== undefined));
 }
