@@ -1,5 +1,4 @@
 import { Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { IsolationMode, Manifest, PolicySpec } from '../render/model';
 import { ISOLATION_POLICY_NAME, renderProject } from '../render/project';
 import { policyKey } from '../render/policy';
@@ -42,14 +41,6 @@ export interface IsolatedProjectProps {
  * stays open until the first egress allow-list entry.
  */
 export class IsolatedProject extends Chart {
-  /** The project that contains `construct`. */
-  public static of(construct: IConstruct): IsolatedProject {
-    for (const c of construct.node.scopes.reverse()) {
-      if ((c as Partial<IsolatedProject>).isIsolatedProject) return c as IsolatedProject;
-    }
-    throw new Error(`${construct.node.path} is not inside an IsolatedProject`);
-  }
-
   /** The project (and namespace) name. */
   public readonly name: string;
   public readonly cluster: Cluster;
