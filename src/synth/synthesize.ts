@@ -11,6 +11,8 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** Called after each project is rendered (for progress display). */
   readonly onProject?: (done: number, total: number) => void;
+  /** Called after each file is staged for writing (for progress display). */
+  readonly onFile?: (done: number, total: number) => void;
 }
 
 /**
@@ -33,5 +35,5 @@ export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
 /** {@link renderDefinitions}, then writes the tree to `outdir` all or nothing. */
 export function synthesize(options: SynthesizeOptions = {}): { tree: OutputTree; report: WriteReport } {
   const tree = renderDefinitions(options);
-  return { tree, report: writeTree(options.outdir ?? 'dist', tree.files) };
+  return { tree, report: writeTree(options.outdir ?? 'dist', tree.files, { onFile: options.onFile }) };
 }
