@@ -14,7 +14,7 @@ describe('Progress', () => {
     const term = fakeTerminal(true);
     const progress = new Progress(term, { now });
     clock = 999;
-    progress.update('rendering', 5, 10, 'projects');
+    progress.update('synthesizing', 5, 10, 'projects');
     progress.clear();
     expect(term.out).toBe('');
   });
@@ -23,20 +23,20 @@ describe('Progress', () => {
     const term = fakeTerminal(true);
     const progress = new Progress(term, { now });
     clock = 1000;
-    progress.update('rendering', 1, 10, 'projects');
+    progress.update('synthesizing', 1, 10, 'projects');
     clock = 1050;
-    progress.update('rendering', 2, 10, 'projects');
+    progress.update('synthesizing', 2, 10, 'projects');
     clock = 1100;
     progress.update('writing', 3, 40, 'files');
     progress.clear();
-    expect(term.out).toBe('\rrendering 1/10 projects, 1.0 s\x1b[K\rwriting 3/40 files, 1.1 s\x1b[K\r\x1b[K');
+    expect(term.out).toBe('\rsynthesizing 1/10 projects, 1.0 s\x1b[K\rwriting 3/40 files, 1.1 s\x1b[K\r\x1b[K');
   });
 
   test('draws nothing when the stream is not a terminal', () => {
     const term = fakeTerminal(false);
     const progress = new Progress(term, { now });
     clock = 5000;
-    progress.update('rendering', 1, 10, 'projects');
+    progress.update('synthesizing', 1, 10, 'projects');
     progress.clear();
     expect(term.out).toBe('');
   });

@@ -108,6 +108,18 @@ describe('writeTree', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  test('a render that throws half-way through a streamed tree leaves the old tree intact', () => {
+    writeFirst();
+    const before = snapshot(dist);
+    function* files(): Generator<[string, string]> {
+      yield ['c/a/Namespace.a.k8s.yaml', manifest('a', 'spec: {}\n')];
+      throw new Error('internal error: policy has a rule without peers');
+    }
+    expect(() => writeTree(dist, files())).toThrow('rule without peers');
+    expect(snapshot(dist)).toEqual(before);
+    expect(leftovers()).toEqual([]);
+  });
+
   test('a failing swap puts the old tree back', () => {
     writeFirst();
     const before = snapshot(dist);

@@ -15,7 +15,7 @@ export interface ProgressOptions {
 }
 
 /**
- * A single status line (`rendering 1200/5000 projects, 2.4 s`) redrawn in place. It draws only
+ * A single status line (`synthesizing 1200/5000 projects, 2.4 s`) redrawn in place. It draws only
  * on a terminal, so logs and pipes get nothing but the summary.
  */
 export class Progress {
@@ -36,7 +36,7 @@ export class Progress {
   /** Milliseconds since the progress was created. */
   public get elapsedMs(): number { return this.now() - this.started; }
 
-  /** Reports that `done` of `total` units are through `phase`, e.g. `update('rendering', 12, 50, 'projects')`. */
+  /** Reports that `done` of `total` units are through `phase`, e.g. `update('synthesizing', 12, 50, 'projects')`. */
   public update(phase: string, done: number, total: number, unit: string): void {
     if (!this.stream.isTTY) return;
     const now = this.now();

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KUSTOMIZATION_HEADER } from './files';
 
-/** What a write did, by relative path. */
+/** What a write did, by relative path; each list sorted. */
 export interface WriteReport {
   readonly written: string[];
   readonly unchanged: string[];
@@ -11,14 +11,9 @@ export interface WriteReport {
   readonly foreign: string[];
 }
 
-/** Options of {@link writeTree}. */
-export interface WriteOptions {
-  /** Called after each generated file is staged (for progress display). */
-  readonly onFile?: (done: number, total: number) => void;
-}
-
 /**
- * Replaces the generated files under `outdir` with `files`, all or nothing: the new tree is built
+ * Replaces the generated files under `outdir` with `files` (`[relative path, content]`, e.g. a
+ * `Map` or a `streamTree()`, consumed once), all or nothing: the new tree is built
  * in a sibling staging directory and swapped in with renames, so a failure leaves the previous
  * tree as it was. Unchanged files are hard-linked (their mtime is kept), stale generated files
  * disappear, and files netiso did not generate are carried over and reported.
@@ -26,7 +21,7 @@ export interface WriteOptions {
  * When `outdir` is a symbolic link, the directory it points to is replaced and the link is kept.
  * A run interrupted at any point (even killed) is repaired by the next one.
  */
-export function writeTree(outdir: string, files: ReadonlyMap<string, string>, options: WriteOptions = {}): WriteReport {
+export function writeTree(outdir: string, files: Iterable<readonly [string, string]>): WriteReport {
   const target = followLinks(outdir);
   const staging = `${target}.netiso-tmp`;
   const backup = `${target}.netiso-old`;
@@ -46,11 +41,11 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, op
   };
   try {
     fs.mkdirSync(staging, { recursive: true });
-    // Sorted so the order of writes, and of the report, does not depend on definition order.
-    const names = [...files.keys()].sort();
-    let done = 0;
-    for (const rel of names) {
-      const content = files.get(rel)!;
+    const generated = new Set<string>();
+    for (const [rel, content] of files) {
+      // Validation makes paths unique; a repeat would silently drop a manifest.
+      if (generated.has(rel)) throw new Error(`internal error: ${rel} is generated twice`);
+      generated.add(rel);
       const from = path.join(target, rel);
       const to = path.join(staging, rel);
       ensureParent(rel);
@@ -61,10 +56,9 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, op
         fs.writeFileSync(to, content);
         report.written.push(rel);
       }
-      options.onFile?.(++done, names.length);
     }
     for (const rel of old) {
-      if (files.has(rel)) continue;
+      if (generated.has(rel)) continue;
       if (isGenerated(path.join(target, rel))) {
         report.removed.push(rel);
       } else {
@@ -85,6 +79,8 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>, op
     throw e;
   }
   fs.rmSync(backup, { recursive: true, force: true });
+  // Sorted so the report does not depend on definition order.
+  for (const list of Object.values(report)) list.sort();
   return report;
 }
 
