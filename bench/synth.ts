@@ -188,7 +188,7 @@ export function synthSection(options: SynthBenchOptions): Section {
       'netiso re-run': seconds(r.netiso.rerunMs!),
       'floor': seconds(r.floor.ms),
       'cdk8s': seconds(r.cdk8s.ms),
-      'cdk8s default': r.cdk8sDefault ? seconds(r.cdk8sDefault.ms) : 'skipped',
+      'cdk8s default': r.cdk8sDefault ? seconds(r.cdk8sDefault.ms) : '-',
       'netiso/floor': ratio(r.netiso.ms / r.floor.ms),
       'cdk8s/netiso': ratio(r.cdk8s.ms / r.netiso.ms),
       'default/netiso': r.cdk8sDefault ? ratio(r.cdk8sDefault.ms / r.netiso.ms) : '-',
