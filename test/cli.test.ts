@@ -39,7 +39,7 @@ test('synth writes the tree and prints a summary', () => {
   const dir = workspace({ 'web.ts': good });
   const result = run(dir);
   expect(result.code).toBe(0);
-  expect(result.out).toMatch(/^synthesized 1 cluster\(s\), 1 project\(s\), 3 object\(s\) into .*: 5 written, 0 unchanged, 0 removed/);
+  expect(result.out).toMatch(/^synthesized 1 cluster, 1 project, 3 objects into .*: 5 files written, 0 unchanged, 0 removed/);
   expect(fs.readdirSync(path.join(dir, 'dist', 'prod', 'web')).sort()).toEqual([
     'Namespace.web.k8s.yaml', 'NetworkPolicy.netiso-isolation.k8s.yaml', 'NetworkPolicy.netiso-office.k8s.yaml', 'kustomization.yaml',
   ]);

@@ -37,11 +37,18 @@ export abstract class ProjectPart extends Construct {
   public manifests(): Manifest[] { return []; }
 }
 
+// Next suffix to try, per scope and name: probing from 2 each time made k uses of a name cost O(k²).
+const nextSuffix = new WeakMap<Construct, Map<string, number>>();
+
 /** A construct id that never throws on a duplicate name, so the clash is reported with the rest. */
 export function uniqueId(scope: Construct, name: string): string {
-  let id = name;
-  for (let i = 2; scope.node.tryFindChild(id); i++) id = `${name}~${i}`;
-  return id;
+  if (!scope.node.tryFindChild(name)) return name;
+  let suffixes = nextSuffix.get(scope);
+  if (!suffixes) nextSuffix.set(scope, suffixes = new Map());
+  let i = suffixes.get(name) ?? 2;
+  while (scope.node.tryFindChild(`${name}~${i}`)) i++;
+  suffixes.set(name, i + 1);
+  return `${name}~${i}`;
 }
 
 /** @internal */

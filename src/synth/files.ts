@@ -21,11 +21,22 @@ export interface OutputTree {
 }
 
 /**
- * Renders every cluster into `<cluster>/<project>/<Kind>.<name>.k8s.yaml` files plus a
- * `kustomization.yaml` per directory. Validates everything first and throws one
- * {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
+ * The output files of a synthesis as `[relative path, content]`, rendered one project at a time
+ * while they are iterated, so that writing a large tree never holds all of it in memory.
  */
-export function renderTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): OutputTree {
+export interface StreamedTree extends Iterable<readonly [string, string]> {
+  /** Counts; `objects` is complete once an iteration has ended. */
+  readonly stats: TreeStats;
+  /** Warnings of every cluster, located like problems; complete once an iteration has ended. */
+  warnings(): LocatedProblem[];
+}
+
+/**
+ * Validates every cluster, then returns its files to be rendered while iterated:
+ * `<cluster>/<project>/<Kind>.<name>.k8s.yaml` plus a `kustomization.yaml` per directory.
+ * Throws one {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
+ */
+export function streamTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): StreamedTree {
   const problems: LocatedProblem[] = clusters.flatMap((c) => c.problems());
   const seen = new Set<string>();
   for (const c of clusters) {
@@ -34,31 +45,46 @@ export function renderTree(clusters: readonly Cluster[], onProject?: (done: numb
   }
   if (problems.length) throw new SynthesisError(problems);
 
-  const files = new Map<string, string>();
-  const total = clusters.reduce((n, c) => n + c.projects.length, 0);
-  let done = 0;
-  let objects = 0;
-  for (const cluster of clusters) {
-    const projectDirs: string[] = [];
-    for (const project of cluster.projects) {
-      const names: string[] = [];
-      for (const manifest of project.render()) {
-        const name = manifestFileName(manifest);
-        files.set(`${cluster.name}/${project.name}/${name}`, toYaml(manifest));
-        names.push(name);
-        objects++;
+  const stats = { clusters: clusters.length, projects: clusters.reduce((n, c) => n + c.projects.length, 0), objects: 0 };
+  return {
+    stats,
+    warnings: () => clusters.flatMap((c) => c.warnings()),
+    *[Symbol.iterator]() {
+      stats.objects = 0;
+      let done = 0;
+      for (const cluster of clusters) {
+        const projectDirs: string[] = [];
+        for (const project of cluster.projects) {
+          const names: string[] = [];
+          for (const manifest of project.render()) {
+            const name = manifestFileName(manifest);
+            yield [`${cluster.name}/${project.name}/${name}`, toYaml(manifest)] as const;
+            names.push(name);
+            stats.objects++;
+          }
+          yield [`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names)] as const;
+          projectDirs.push(project.name);
+          onProject?.(++done, stats.projects);
+        }
+        yield [`${cluster.name}/kustomization.yaml`, kustomization(projectDirs)] as const;
       }
-      files.set(`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names));
-      projectDirs.push(project.name);
-      onProject?.(++done, total);
-    }
-    files.set(`${cluster.name}/kustomization.yaml`, kustomization(projectDirs));
-  }
-  return { files, stats: { clusters: clusters.length, projects: total, objects }, warnings: clusters.flatMap((c) => c.warnings()) };
+    },
+  };
+}
+
+/** {@link streamTree}, rendered completely into memory (for checks and tests; small trees). */
+export function renderTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): OutputTree {
+  return collectTree(streamTree(clusters, onProject));
+}
+
+/** Renders a streamed tree completely into memory. */
+export function collectTree(tree: StreamedTree): OutputTree {
+  const files = new Map(tree);
+  return { files, stats: { ...tree.stats }, warnings: tree.warnings() };
 }
 
 function kustomization(resources: string[]): string {
-  const list = [...resources].sort();
+  const list = resources.sort();
   return [
     KUSTOMIZATION_HEADER,
     'apiVersion: kustomize.config.k8s.io/v1beta1',

@@ -1,5 +1,5 @@
 import { LocatedProblem, SynthesisError } from '../errors';
-import { OutputTree, renderTree } from './files';
+import { collectTree, OutputTree, StreamedTree, streamTree, TreeStats } from './files';
 import { loadDefinitions } from './load';
 import { writeTree, WriteReport } from './writer';
 
@@ -13,15 +13,23 @@ export interface SynthesizeOptions {
   readonly onProject?: (done: number, total: number) => void;
 }
 
+/** What {@link synthesize} did. */
+export interface SynthesisResult {
+  readonly stats: TreeStats;
+  /** Warnings of every cluster, located like problems. */
+  readonly warnings: readonly LocatedProblem[];
+  readonly report: WriteReport;
+}
+
 /**
- * Loads the definitions, renders every cluster and returns the output tree without writing it.
- * Throws one {@link SynthesisError} with the problems of every file and construct.
+ * Loads the definitions and validates them, returning the files to render. Throws one
+ * {@link SynthesisError} with the problems of every file and construct.
  */
-export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
+function loadAndValidate(options: SynthesizeOptions): StreamedTree {
   const { clusters, problems } = loadDefinitions(options.projectsDir ?? 'projects');
   const all: LocatedProblem[] = [...problems];
   try {
-    const tree = renderTree(clusters.clusters, options.onProject);
+    const tree = streamTree(clusters.clusters, options.onProject);
     if (!all.length) return tree;
   } catch (e) {
     if (!(e instanceof SynthesisError)) throw e;
@@ -30,8 +38,20 @@ export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
   throw new SynthesisError(all);
 }
 
-/** {@link renderDefinitions}, then writes the tree to `outdir` all or nothing. */
-export function synthesize(options: SynthesizeOptions = {}): { tree: OutputTree; report: WriteReport } {
-  const tree = renderDefinitions(options);
-  return { tree, report: writeTree(options.outdir ?? 'dist', tree.files) };
+/**
+ * Loads the definitions, renders every cluster and returns the output tree without writing it.
+ * Throws one {@link SynthesisError} with the problems of every file and construct.
+ */
+export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
+  return collectTree(loadAndValidate(options));
+}
+
+/**
+ * Loads and validates the definitions, then renders and writes them to `outdir` all or nothing.
+ * Projects are rendered while being written, so memory does not grow with the output.
+ */
+export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
+  const tree = loadAndValidate(options);
+  const report = writeTree(options.outdir ?? 'dist', tree);
+  return { stats: tree.stats, warnings: tree.warnings(), report };
 }

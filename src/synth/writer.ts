@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KUSTOMIZATION_HEADER } from './files';
 
-/** What a write did, by relative path. */
+/** What a write did, by relative path; each list sorted. */
 export interface WriteReport {
   readonly written: string[];
   readonly unchanged: string[];
@@ -12,26 +12,44 @@ export interface WriteReport {
 }
 
 /**
- * Replaces the generated files under `outdir` with `files`, all or nothing: the new tree is built
+ * Replaces the generated files under `outdir` with `files` (`[relative path, content]`, e.g. a
+ * `Map` or a `streamTree()`, consumed once), all or nothing: the new tree is built
  * in a sibling staging directory and swapped in with renames, so a failure leaves the previous
  * tree as it was. Unchanged files are hard-linked (their mtime is kept), stale generated files
  * disappear, and files netiso did not generate are carried over and reported.
+ *
+ * When `outdir` is a symbolic link, the directory it points to is replaced and the link is kept.
+ * A run interrupted at any point (even killed) is repaired by the next one.
  */
-export function writeTree(outdir: string, files: ReadonlyMap<string, string>): WriteReport {
-  const target = path.resolve(outdir);
+export function writeTree(outdir: string, files: Iterable<readonly [string, string]>): WriteReport {
+  const target = followLinks(outdir);
   const staging = `${target}.netiso-tmp`;
   const backup = `${target}.netiso-old`;
   recoverInterruptedSwap(target, backup);
   fs.rmSync(staging, { recursive: true, force: true });
 
   const report: WriteReport = { written: [], unchanged: [], removed: [], foreign: [] };
-  const old = fs.existsSync(target) ? listFiles(target) : [];
+  const targetStat = statOrUndefined(target);
+  const old = new Set(targetStat ? listFiles(target) : []);
+  // One mkdir per directory, not per file: a project directory holds a dozen files.
+  const made = new Set<string>();
+  const ensureParent = (rel: string) => {
+    const dir = path.posix.dirname(rel);
+    if (made.has(dir)) return;
+    fs.mkdirSync(path.join(staging, dir), { recursive: true });
+    made.add(dir);
+  };
   try {
-    for (const [rel, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    fs.mkdirSync(staging, { recursive: true });
+    const generated = new Set<string>();
+    for (const [rel, content] of files) {
+      // Validation makes paths unique; a repeat would silently drop a manifest.
+      if (generated.has(rel)) throw new Error(`internal error: ${rel} is generated twice`);
+      generated.add(rel);
       const from = path.join(target, rel);
       const to = path.join(staging, rel);
-      fs.mkdirSync(path.dirname(to), { recursive: true });
-      if (old.includes(rel) && fs.readFileSync(from, 'utf8') === content) {
+      ensureParent(rel);
+      if (old.has(rel) && hasContent(from, content)) {
         linkOrCopy(from, to);
         report.unchanged.push(rel);
       } else {
@@ -40,17 +58,20 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>): W
       }
     }
     for (const rel of old) {
-      if (files.has(rel)) continue;
+      if (generated.has(rel)) continue;
       if (isGenerated(path.join(target, rel))) {
         report.removed.push(rel);
       } else {
-        fs.mkdirSync(path.dirname(path.join(staging, rel)), { recursive: true });
-        linkOrCopy(path.join(target, rel), path.join(staging, rel));
+        ensureParent(rel);
+        carryOver(path.join(target, rel), path.join(staging, rel));
         report.foreign.push(rel);
       }
     }
-    fs.mkdirSync(staging, { recursive: true });
-    if (fs.existsSync(target)) fs.renameSync(target, backup);
+    if (targetStat) {
+      // Last, so that a read-only mode does not stop the staging writes.
+      fs.chmodSync(staging, targetStat.mode & 0o7777);
+      fs.renameSync(target, backup);
+    }
     fs.renameSync(staging, target);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -58,19 +79,21 @@ export function writeTree(outdir: string, files: ReadonlyMap<string, string>): W
     throw e;
   }
   fs.rmSync(backup, { recursive: true, force: true });
+  // Sorted so the report does not depend on definition order.
+  for (const list of Object.values(report)) list.sort();
   return report;
 }
 
 /** True when netiso wrote the file: a manifest with its managed-by label, or its kustomization. */
 export function isGenerated(file: string): boolean {
   const name = path.basename(file);
-  if (!/\.ya?ml$/.test(name)) return false;
+  if (!/\.ya?ml$/.test(name) || !fs.lstatSync(file).isFile()) return false;
   const text = fs.readFileSync(file, 'utf8');
   if (name === 'kustomization.yaml') return text.startsWith(KUSTOMIZATION_HEADER);
   return /^\s+app\.kubernetes\.io\/managed-by: netiso$/m.test(text);
 }
 
-/** All files below `dir`, relative, with `/` separators, sorted. */
+/** All files (and symbolic links) below `dir`, relative, with `/` separators, sorted. */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (rel: string) => {
@@ -84,9 +107,42 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-// A crash between the two renames leaves only the backup: put it back before anything else.
+/**
+ * The swap is two renames (target → backup, staging → target) and a removal of the backup.
+ * A run that died in between leaves either only the backup (put it back) or both directories
+ * (the new tree is complete: drop the backup, or the next swap could not rename onto it).
+ */
 function recoverInterruptedSwap(target: string, backup: string): void {
-  if (!fs.existsSync(target) && fs.existsSync(backup)) fs.renameSync(backup, target);
+  if (!fs.existsSync(backup)) return;
+  if (fs.existsSync(target)) fs.rmSync(backup, { recursive: true, force: true });
+  else fs.renameSync(backup, target);
+}
+
+// Renaming a symbolic link would replace the link, not the tree it points to.
+function followLinks(outdir: string): string {
+  let p = path.resolve(outdir);
+  for (let hops = 0; hops < 40; hops++) {
+    const stat = fs.lstatSync(p, { throwIfNoEntry: false });
+    if (!stat?.isSymbolicLink()) return p;
+    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
+  }
+  throw new Error(`${outdir}: too many levels of symbolic links`);
+}
+
+function statOrUndefined(p: string): fs.Stats | undefined {
+  return fs.statSync(p, { throwIfNoEntry: false });
+}
+
+function hasContent(file: string, content: string): boolean {
+  const stat = fs.lstatSync(file);
+  // A size mismatch settles most changed files without reading them.
+  return stat.isFile() && stat.size === Buffer.byteLength(content) && fs.readFileSync(file, 'utf8') === content;
+}
+
+// A user's symbolic link is carried over as a link; copying it would turn it into a file.
+function carryOver(from: string, to: string): void {
+  if (fs.lstatSync(from).isSymbolicLink()) fs.symlinkSync(fs.readlinkSync(from), to);
+  else linkOrCopy(from, to);
 }
 
 function linkOrCopy(from: string, to: string): void {

@@ -1,0 +1,58 @@
+// `npm run bench [-- --sizes 125,1000 --repeat 3 --cdk8s-max 1000 --tmp /dev/shm --shared]`
+import { Command, InvalidArgumentError } from 'commander';
+import * as os from 'os';
+import { benchAnalysis } from './analysis';
+import { synthSection } from './synth';
+import { formatTable, Row, Section } from './table';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a positive integer`);
+  return n;
+}
+
+/** Scaling of the engine between ladder steps: time per project relative to the previous size (1.00 = linear). */
+function ratioNotes(rows: readonly Row[]): string[] {
+  return rows.slice(1).map((r, i) => {
+    const prev = rows[i];
+    const per = (row: Row) => (Number(row.buildMs) + Number(row.matrixMs)) / Number(row.namespaces);
+    return `${prev.namespaces} -> ${r.namespaces} projects: build+matrix per project x${(per(r) / Math.max(per(prev), 1e-9)).toFixed(2)}`;
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = new Command('bench')
+    .description('synthesize generated projects with netiso, cdk8s and no framework, side by side')
+    .option('--sizes <list>', 'comma-separated project counts', (v) => v.split(',').map(positiveInt), [125, 250, 500, 1000, 5000])
+    .option('--repeat <n>', 'runs per case and size; the fastest counts', positiveInt, 1)
+    .option('--cdk8s-max <n>', 'largest size to run the quadratic cdk8s default-output baseline at', positiveInt, 1000)
+    .option('--tmp <dir>', 'where the output trees are written (use /dev/shm to leave the disk out)', os.tmpdir())
+    .option('--shared', 'run every case in this process: quicker to start, profilable with node --cpu-prof, no memory numbers')
+    .parse(argv)
+    .opts<{ sizes: number[]; repeat: number; cdk8sMax: number; tmp: string; shared?: boolean }>();
+
+  const log = (line: string) => process.stderr.write(`  ${line}\n`);
+  // Each section prints its own table; a new benchmark is one more entry here.
+  const sections: Section[] = [
+    synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
+    {
+      title: 'Reachability engine: N projects x 5 workloads, build and full matrix on TCP 80 (one process)',
+      run: benchAnalysis,
+      notes: (rows) => ratioNotes(rows),
+    },
+  ];
+
+  const cpus = os.cpus();
+  console.log(`netiso benchmark: node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, output in ${opts.tmp}\n`);
+  for (const section of sections) {
+    const rows = await section.run(opts.sizes);
+    console.log(`## ${section.title}\n\n${formatTable(rows)}\n`);
+    for (const note of section.notes?.(rows) ?? []) console.log(`- ${note}`);
+    console.log('');
+  }
+}
+
+main(process.argv).catch((e: Error) => {
+  console.error(e.stack ?? e.message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,49 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { measure } from '../bench/synth';
+import { formatTable } from '../bench/table';
+
+const ROOT = path.resolve(__dirname, '..');
+
+let tmp: string;
+beforeEach(() => { tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-bench-test-')); });
+afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+// These prove `npm run bench` works at a tiny size; they assert no timing. --shared keeps it to
+// one process: a child process costs seconds of ts-node start-up.
+test('npm run bench runs every case and prints the table', () => {
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared'], { cwd: ROOT, encoding: 'utf8' });
+  expect(run.stderr).not.toMatch(/Error/);
+  expect(run.status).toBe(0);
+  const [synth, analysis] = run.stdout.split(/^## /m).slice(1);
+  const table = (text: string) => text.split('\n').filter((l) => /^\|\s+\d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  const rows = table(synth);
+  // The engine section: namespaces, then 5 workloads per project plus the monitoring pod.
+  expect(table(analysis).map((r) => r.slice(0, 2))).toEqual([['2', '12'], ['3', '17']]);
+  // 13 objects a project: Namespace, isolation policy, 10 allow-list entries, Service.
+  expect(rows.map((r) => r.slice(0, 2))).toEqual([['2', '26'], ['3', '39']]);
+  expect(rows[0][6]).toMatch(/^\d+\.\d\d$/);
+  expect(rows[1][6]).toBe('-');
+  expect(run.stdout).toMatch(/cdk8s default skipped at 3 projects/);
+  expect(run.stdout).not.toMatch(/NaN|undefined/);
+  // Every case cleans up its output tree.
+  expect(fs.readdirSync(tmp)).toEqual([]);
+}, 60_000);
+
+test('a case measured in a child process reports its own peak memory', async () => {
+  const m = await measure('floor', 2, tmp, 'process');
+  expect(m.objects).toBe(26);
+  expect(m.peakRssMb).toBeGreaterThan(0);
+  expect(fs.readdirSync(tmp)).toEqual([]);
+}, 60_000);
+
+test('formatTable aligns numbers right and text left, and leaves missing cells empty', () => {
+  expect(formatTable([{ name: 'a', n: 1 }, { name: 'bcd', n: 10, extra: 'x' }])).toBe([
+    '| name |   n | extra |',
+    '|------|----:|-------|',
+    '| a    |   1 |       |',
+    '| bcd  |  10 | x     |',
+  ].join('\n'));
+});
