@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { manifestOf } from '../render/manifest';
 import { Manifest, MANAGED_BY } from '../render/model';
 import { Labels } from '../values/names';
 import { IServicePeer, ServiceDescription, ServicePort, serviceProblems } from '../values/service';
@@ -32,7 +33,7 @@ export class ProjectService extends ProjectPart implements IServicePeer {
   public objectNames(): string[] { return [`Service/${this.name}`]; }
 
   public manifests(): Manifest[] {
-    return [k8s.KubeService.manifest({
+    return [manifestOf<k8s.KubeServiceProps>(k8s.KubeService.GVK, {
       metadata: { name: this.name, namespace: this.project.name, labels: { ...MANAGED_BY }, annotations: this.serviceAnnotations() },
       spec: this.serviceSpec(),
     }) as Manifest];

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { manifestOf } from './manifest';
 import { Manifest, MANAGED_BY } from './model';
 
 /** How an Ingress path is matched (networking.k8s.io/v1). */
@@ -26,7 +27,7 @@ export interface IngressSpec {
 
 /** Renders an Ingress (networking.k8s.io/v1) whose every path routes to `spec.service`. */
 export function renderIngress(spec: IngressSpec): Manifest {
-  return k8s.KubeIngress.manifest({
+  return manifestOf<k8s.KubeIngressProps>(k8s.KubeIngress.GVK, {
     metadata: {
       name: spec.name,
       namespace: spec.namespace,

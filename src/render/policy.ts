@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { manifestOf } from './manifest';
 import { Labels } from '../values/names';
 import { mergePorts, Port } from '../values/port';
 import { ClusterSettings, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL } from './model';
@@ -11,7 +12,7 @@ export function renderPolicy(cluster: ClusterSettings, namespace: string, spec: 
   const policyTypes: string[] = [];
   if (spec.ingress) policyTypes.push('Ingress');
   if (spec.egress) policyTypes.push('Egress');
-  return k8s.KubeNetworkPolicy.manifest({
+  return manifestOf<k8s.KubeNetworkPolicyProps>(k8s.KubeNetworkPolicy.GVK, {
     metadata: { name: spec.name, namespace, labels: { ...MANAGED_BY } },
     spec: {
       podSelector: selector(spec.podSelector),

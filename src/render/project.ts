@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { manifestOf } from './manifest';
 import { IpBlock } from '../values/ip-block';
 import { Labels } from '../values/names';
 import {
@@ -68,7 +69,7 @@ export function renderNamespace(cluster: ClusterSettings, project: ProjectInput)
   // Kubernetes sets kubernetes.io/metadata.name itself; any other identity label must be ours to set.
   if (cluster.namespaceLabel !== 'kubernetes.io/metadata.name') labels[cluster.namespaceLabel] = project.name;
   if (project.workspace) labels[WORKSPACE_LABEL] = project.workspace;
-  return k8s.KubeNamespace.manifest({ metadata: { name: project.name, labels } }) as Manifest;
+  return manifestOf<k8s.KubeNamespaceProps>(k8s.KubeNamespace.GVK, { metadata: { name: project.name, labels } }) as Manifest;
 }
 
 /** Every manifest of a project: Namespace first, then the rest ordered by kind and name. */
