@@ -5,7 +5,7 @@ import { InternalWhitelist } from '../constructs/internal-whitelist';
 import { ClusterAnalysis } from './analyze';
 
 /** Which check produced a {@link LintFinding}. */
-export type LintRule = 'dns' | 'never-matches' | 'cni-support' | 'snat-clients' | 'outside-workspace';
+export type LintRule = 'dns' | 'never-matches' | 'cni-support' | 'snat-clients' | 'outside-workspace' | 'one-sided';
 
 /** A policy that is valid but probably not what was meant. */
 export interface LintFinding {
@@ -36,7 +36,7 @@ export function lintCluster(analysis: ClusterAnalysis): LintFinding[] {
     ports: s.dns.ports.filter((p) => typeof p.port === 'number').map((p) => ({ protocol: p.protocol, port: p.port as number })),
     ...(s.dns.nodeLocalIp ? { nodeLocalIp: s.dns.nodeLocalIp } : {}),
   };
-  const out = lintPolicies(analysis.engine, dns, s.namespaceLabel);
+  const out = [...lintPolicies(analysis.engine, dns, s.namespaceLabel), ...lintOneSided(analysis.engine)];
   for (const project of cluster.projects) {
     for (const part of project.parts) {
       if (part instanceof ExposedService && part.externalTrafficPolicy === 'Cluster' && project.isolation !== 'none' && part.clients.length > 0) {
@@ -64,6 +64,42 @@ export function lintCluster(analysis: ClusterAnalysis): LintFinding[] {
     }
   }
   return out.sort((a, b) => compare(a.rule, b.rule) || compare(a.subject, b.subject) || compare(a.message, b.message));
+}
+
+/**
+ * `one-sided`: a connection between declared workloads of two namespaces that one side's rules
+ * allow on purpose and the other side refuses. Both sides must allow a connection, so this is
+ * almost always a missing entry in the other project (KubeSphere's guide warns about the same:
+ * "check that the peer project has the matching rule"). Probed on the destination's declared ports.
+ */
+export function lintOneSided(engine: Engine): LintFinding[] {
+  const out: LintFinding[] = [];
+  const workloads = engine.cluster.workloads;
+  for (const to of workloads) {
+    for (const port of to.ports ?? []) {
+      const protocol = port.protocol ?? 'TCP';
+      for (const from of workloads) {
+        if (from.namespace === to.namespace) continue;
+        const v = engine.evaluate({ from: { namespace: from.namespace, name: from.name }, to: { namespace: to.namespace, name: to.name }, port: port.containerPort, protocol });
+        const what = `${from.namespace}/${from.name} -> ${to.namespace}/${to.name} on ${protocol} ${port.containerPort}`;
+        const rules = (side: typeof v.egress) => side.allowedBy.map((r) => `${r.policy} ${r.direction} rule ${r.ruleIndex}`).join(', ');
+        if (v.egress.isolated && v.egress.allowed && !v.ingress.allowed) {
+          out.push({
+            rule: 'one-sided',
+            subject: what,
+            message: `egress is allowed by ${rules(v.egress)}, but ${to.namespace} does not admit it (isolated by ${v.ingress.isolatingPolicies.join(', ')}); add an ingress allow-list entry from ${from.namespace} in ${to.namespace}, or drop the egress entry`,
+          });
+        } else if (v.ingress.isolated && v.ingress.allowed && !v.egress.allowed) {
+          out.push({
+            rule: 'one-sided',
+            subject: what,
+            message: `ingress is allowed by ${rules(v.ingress)}, but ${from.namespace} may not send it (egress-isolated by ${v.egress.isolatingPolicies.join(', ')}); add an egress allow-list entry to ${to.namespace} in ${from.namespace}, or drop the ingress entry`,
+          });
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /**

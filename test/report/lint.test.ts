@@ -35,4 +35,29 @@ describe('lint', () => {
       { rule: 'snat-clients', subject: 'b/netiso-expose-web', message: "clients 192.168.1.0/24 are allowed, but externalTrafficPolicy 'Cluster' lets kube-proxy SNAT any client to a node address (192.168.0.11/32), which this policy also allows: every address that reaches the node port gets in; use externalTrafficPolicy: 'Local'" },
     ]);
   });
+
+  test('one-sided allows: an entry on one side that the other project refuses', () => {
+    const cluster = testCluster();
+    const web = project(cluster, 'web');
+    const api = project(cluster, 'api');
+    new Workload(web, 'frontend', { labels: { app: 'frontend' }, ports: [{ containerPort: 8080 }] });
+    new Workload(api, 'server', { labels: { app: 'server' }, ports: [{ containerPort: 9000 }] });
+    new InternalWhitelist(web, 'to-api', { direction: Direction.EGRESS, peers: [InternalPeer.project(api)], ports: [Port.tcp(9000)] });
+    expect(lintCluster(analyzeCluster(cluster)).filter((f) => f.rule === 'one-sided')).toEqual([{
+      rule: 'one-sided',
+      subject: 'web/frontend -> api/server on TCP 9000',
+      message: 'egress is allowed by web/netiso-to-api egress rule 0, but api does not admit it (isolated by api/netiso-isolation); add an ingress allow-list entry from web in api, or drop the egress entry',
+    }]);
+
+    // Admitting it on the other side resolves the finding; an ingress entry the sender cannot use is the mirror case.
+    new InternalWhitelist(api, 'from-web', { direction: Direction.INGRESS, peers: [InternalPeer.project(web)], ports: [Port.tcp(9000)] });
+    new InternalWhitelist(web, 'from-api', { direction: Direction.INGRESS, peers: [InternalPeer.project(api)], ports: [Port.tcp(8080)] });
+    expect(lintCluster(analyzeCluster(cluster)).filter((f) => f.rule === 'one-sided')).toEqual([]);
+    new ExternalWhitelist(api, 'to-dns-only', { direction: Direction.EGRESS, cidrs: ['10.0.0.0/8'] });
+    expect(lintCluster(analyzeCluster(cluster)).filter((f) => f.rule === 'one-sided')).toEqual([{
+      rule: 'one-sided',
+      subject: 'api/server -> web/frontend on TCP 8080',
+      message: 'ingress is allowed by web/netiso-from-api ingress rule 0, but api may not send it (egress-isolated by api/netiso-isolation, api/netiso-to-dns-only); add an egress allow-list entry to web in api, or drop the ingress entry',
+    }]);
+  });
 });
