@@ -117,7 +117,8 @@ interface Endpoint {
  * Builds the explain report: every declared workload, external address and node is probed as a
  * source against every workload (on its declared ports) and every external address (on the ports
  * that egress ipBlock rules name, plus TCP 443). Without declared workloads a project's section
- * still says what each policy selects and allows.
+ * still says what each policy selects and allows. With `project`, only flows from or to that
+ * project are probed, so the matrix holds its rows and columns only.
  * @throws SynthesisError when the cluster is invalid; Error for an unknown `project`.
  */
 export function explainCluster(cluster: Cluster, options: ExplainOptions = {}): ExplainReport {
@@ -128,9 +129,12 @@ export function explainCluster(cluster: Cluster, options: ExplainOptions = {}): 
   const externalPorts = externalProbePorts(analysis);
   const endpoints = endpointsOf(analysis, externalPorts);
   const flows: Flow[] = [];
+  // With --project only that project's flows are probed: its report, and its rows and columns of the matrix.
+  const involved = (e: Endpoint) => options.project === undefined || e.namespace === options.project;
   for (const from of endpoints) {
     for (const to of endpoints) {
       if (from === to || (from.namespace === undefined && to.namespace === undefined)) continue;
+      if (!involved(from) && !involved(to)) continue;
       for (const port of to.ports) flows.push(flowOf(analysis.engine.explain({ from: from.ref, to: to.ref, port: port.port, protocol: port.protocol }), from, to));
     }
   }
