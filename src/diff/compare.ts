@@ -52,7 +52,11 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
   const baseLabels = labelsOn(baseNs, headNs);
   const headLabels = labelsOn(headNs, baseNs);
   const probes = deriveProbes(baseObjs, headObjs, (ns) => [baseLabels(ns), headLabels(ns)]);
-  const baseEngine = engineFor(baseObjs, probes, baseLabels);
+  // A project new in head had no pods in base: nothing could reach it or leave it. Without this,
+  // its namespace would count as unpoliced in base, and what the new project opens (even to the
+  // internet) would never show as newly allowed.
+  const absent = [...head.keys()].filter((p) => !base.has(p)).map(absentNamespacePolicy);
+  const baseEngine = engineFor([...baseObjs, ...absent], probes, baseLabels);
   const headEngine = engineFor(headObjs, probes, headLabels);
   const projectNames = [...new Set([...base.keys(), ...head.keys()])].sort(compare);
   const isProject = new Set(projectNames);
@@ -131,6 +135,18 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
   return { projects, risks };
 }
 
+/** Name of the stand-in policy that makes a project absent from base deny everything. */
+export const ABSENT_POLICY = 'netiso-diff-project-absent';
+
+function absentNamespacePolicy(namespace: string): Obj {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: ABSENT_POLICY, namespace },
+    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+  };
+}
+
 function objectsOf(projects: Projects): Obj[] {
   return [...projects.values()].flatMap((p) => [...p.objects.values()]);
 }
@@ -156,7 +172,7 @@ function why(before: SideVerdict, after: SideVerdict): { change: 'allowed' | 'de
   if (after.allowed) {
     return after.isolated
       ? { change: 'allowed', reason: `allowed by ${ruleList(after.allowedBy)}`, rules: after.allowedBy }
-      : { change: 'allowed', reason: 'no policy isolates it any more', rules: [] };
+      : { change: 'allowed', reason: before.isolatingPolicies.every((p) => p.endsWith(`/${ABSENT_POLICY}`)) ? 'new project, not isolated in this direction' : 'no policy isolates it any more', rules: [] };
   }
   return before.isolated
     ? { change: 'denied', reason: `was allowed by ${ruleList(before.allowedBy)}`, rules: before.allowedBy }

@@ -86,7 +86,7 @@ test('errors exit 2', () => {
   expect(run(dir, 'HEAD').code).toBe(2);
 });
 
-test('--synth renders the head from projects/; a new project denies what its namespace allowed unmanaged', () => {
+test('--synth renders the head from projects/; a new project shows what it allows, from nothing before', () => {
   const src = path.join(__dirname, '..', '..', 'src');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-synth-'));
   fs.mkdirSync(path.join(work, 'projects'));
@@ -100,8 +100,11 @@ export default function (clusters: any) {
   const result = run(work, 'empty', '--synth');
   expect(result.code).toBe(1);
   expect(result.out).toContain([
+    'RISKS:',
+    '  ! [external-ingress] prod/web: ingress from CIDR 192.168.0.0/24 to all pods on TCP 22: now allowed (allowed by netiso-office rule 0)',
+    '',
     'prod/web (added):',
-    '  - ingress from CIDR 192.168.0.0/24 to all pods on other TCP ports, any UDP port: now denied (isolated by netiso-isolation, netiso-office; no rule allows it)',
-    '  - ingress from all pods in any other namespace; the internet (IPv4); any IPv6 address to all pods on all ports: now denied (isolated by netiso-isolation, netiso-office; no rule allows it)',
+    '  + egress from all pods to all pods in any other namespace; any IPv4 address; any IPv6 address on all ports: now allowed (new project, not isolated in this direction)',
+    '  + ingress from CIDR 192.168.0.0/24 to all pods on TCP 22: now allowed (allowed by netiso-office rule 0)',
   ].join('\n'));
 });
