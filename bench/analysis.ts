@@ -8,6 +8,7 @@
  * computes the full workload matrix on TCP/80.
  */
 import { Engine, Workload } from '../src/analysis';
+import { Row as TableRow, Section } from './table';
 
 // A type alias, not an interface, so rows fit the bench tables' `Record` rows.
 export type Row = {
@@ -108,4 +109,22 @@ export async function benchAnalysis(sizes: readonly number[]): Promise<Row[]> {
     await new Promise((resolve) => setImmediate(resolve));
   }
   return rows;
+}
+
+/** The engine's section of `npm run bench`. */
+export function analysisSection(): Section {
+  return {
+    title: 'Reachability engine: N projects x 5 workloads, build and full matrix on TCP 80 (one process)',
+    run: benchAnalysis,
+    notes: ratioNotes,
+  };
+}
+
+/** Scaling of the engine between ladder steps: time per project relative to the previous size (1.00 = linear). */
+function ratioNotes(rows: readonly TableRow[]): string[] {
+  return rows.slice(1).map((r, i) => {
+    const prev = rows[i];
+    const per = (row: TableRow) => (Number(row.buildMs) + Number(row.matrixMs)) / Number(row.namespaces);
+    return `${prev.namespaces} -> ${r.namespaces} projects: build+matrix per project x${(per(r) / Math.max(per(prev), 1e-9)).toFixed(2)}`;
+  });
 }

@@ -7,9 +7,6 @@ import { Direction } from '../src/values/direction';
 import { InternalPeer } from '../src/values/internal-peer';
 import { Port } from '../src/values/port';
 
-/** Allow-list entries per generated project; with the isolation policy that makes 11 NetworkPolicies. */
-export const ENTRIES_PER_PROJECT = 10;
-
 /**
  * Declares `count` projects in one cluster named `bench`, the shape the issue measures: each
  * project has its isolation policy, a Service and ten allow-list entries, half internal (naming

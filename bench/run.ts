@@ -1,23 +1,14 @@
 // `npm run bench [-- --sizes 125,1000 --repeat 3 --cdk8s-max 1000 --tmp /dev/shm --shared]`
 import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'os';
-import { benchAnalysis } from './analysis';
+import { analysisSection } from './analysis';
 import { synthSection } from './synth';
-import { formatTable, Row, Section } from './table';
+import { formatTable, Section } from './table';
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${JSON.stringify(value)} is not a positive integer`);
   return n;
-}
-
-/** Scaling of the engine between ladder steps: time per project relative to the previous size (1.00 = linear). */
-function ratioNotes(rows: readonly Row[]): string[] {
-  return rows.slice(1).map((r, i) => {
-    const prev = rows[i];
-    const per = (row: Row) => (Number(row.buildMs) + Number(row.matrixMs)) / Number(row.namespaces);
-    return `${prev.namespaces} -> ${r.namespaces} projects: build+matrix per project x${(per(r) / Math.max(per(prev), 1e-9)).toFixed(2)}`;
-  });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -35,11 +26,7 @@ async function main(argv: string[]): Promise<void> {
   // Each section prints its own table; a new benchmark is one more entry here.
   const sections: Section[] = [
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
-    {
-      title: 'Reachability engine: N projects x 5 workloads, build and full matrix on TCP 80 (one process)',
-      run: benchAnalysis,
-      notes: (rows) => ratioNotes(rows),
-    },
+    analysisSection(),
   ];
 
   const cpus = os.cpus();

@@ -1,3 +1,4 @@
+import { compare } from './compare';
 /** One problem found during validation, located in the construct tree. */
 export interface LocatedProblem {
   /** Cluster name, then construct path below it, e.g. `demo/demo-project/office`. */
@@ -20,7 +21,7 @@ export class SynthesisError extends Error {
 /** Formats problems one per line, sorted by path for a stable report. */
 export function formatProblems(problems: readonly LocatedProblem[]): string {
   const lines = [...problems]
-    .sort((a, b) => a.path.localeCompare(b.path) || a.message.localeCompare(b.message))
+    .sort((a, b) => compare(a.path, b.path) || compare(a.message, b.message))
     .map((p) => `  - ${p.path}: ${p.message}`);
   return `netiso found ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was written:\n${lines.join('\n')}`;
 }

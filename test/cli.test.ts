@@ -61,7 +61,7 @@ export default function (clusters: any) {
   expect(result.code).toBe(1);
   expect(result.err.split('\n')).toEqual([
     'netiso found 4 problems; nothing was written:',
-    expect.stringMatching(/^ {2}- .*projects\/b\.ts: failed while loading: boom$/),
+    expect.stringMatching(/^ {2}- .*projects\/b\.ts: its definition threw: boom \(line \d+\)$/),
     expect.stringMatching(/^ {2}- .*projects\/c\.ts: exports no definition; add `export default function \(clusters: ClusterSet\) \{ … \}`$/),
     '  - prod/web/office: CIDR "10.0.0.1" is missing a prefix length; did you mean "10.0.0.1/32"?',
     '  - prod/web/office: port 0 is not a port; use Port.allTcp() to allow every TCP port',
@@ -75,5 +75,13 @@ test('--check reports a stale output directory', () => {
   fs.writeFileSync(path.join(dir, 'dist', 'prod', 'web', 'NetworkPolicy.netiso-office.k8s.yaml'), 'edited');
   const result = run(dir, '--check');
   expect(result.code).toBe(1);
-  expect(result.err).toContain('prod/web/NetworkPolicy.netiso-office.k8s.yaml (differs)');
+  expect(result.err).toContain('prod/web/NetworkPolicy.netiso-office.k8s.yaml (missing or differs)');
+  expect(result.err).toMatch(/; run `netiso synth --projects \S+ --outdir \S+` and commit the result:/);
+});
+
+test('a file that throws something other than an Error is reported by its value', () => {
+  const dir = workspace({ 'odd.ts': 'export default function () { throw "not an error"; }' });
+  const result = run(dir);
+  expect(result.code).toBe(1);
+  expect(result.err).toMatch(/projects\/odd\.ts: its definition threw: not an error$/m);
 });

@@ -25,7 +25,15 @@ describe('netiso synth', () => {
 
   test('off a terminal, prints exactly one summary line and no progress', () => {
     const stderr = jest.spyOn(process.stderr, 'write');
-    run();
+    // Not left to how jest runs: stderr may be a terminal, and a slow run would draw progress.
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true });
+    try {
+      run();
+    } finally {
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
     expect(stderr).not.toHaveBeenCalled();
     expect(out).toHaveLength(1);
     const [, projects, files] = /^synthesized 1 cluster, (\d+) projects, \d+ objects into .*dist: (\d+) files written, 0 unchanged, 0 removed \(\d+\.\d s\)$/.exec(out[0]) ?? [];

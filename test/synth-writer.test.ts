@@ -92,6 +92,28 @@ describe('writeTree', () => {
     expect(fs.readlinkSync(path.join(dist, 'c/b/LINK.md'))).toBe('README.md');
   });
 
+  test('a dry run reports what a write would do and touches nothing', () => {
+    writeFirst();
+    fs.writeFileSync(path.join(dist, 'c/b/README.md'), 'notes\n');
+    // A directory where a generated file belongs, and a link to the right bytes: both need a write.
+    fs.rmSync(path.join(dist, 'c/a/Namespace.a.k8s.yaml'));
+    fs.mkdirSync(path.join(dist, 'c/a/Namespace.a.k8s.yaml'));
+    fs.writeFileSync(path.join(work, 'copy.yaml'), FIRST['c/a/kustomization.yaml']);
+    fs.rmSync(path.join(dist, 'c/a/kustomization.yaml'));
+    fs.symlinkSync(path.join(work, 'copy.yaml'), path.join(dist, 'c/a/kustomization.yaml'));
+    const before = snapshot(dist);
+    const { 'c/b/Namespace.b.k8s.yaml': _ns, 'c/b/kustomization.yaml': _k, ...rest } = FIRST;
+    const dry = writeTree(dist, tree(rest), { dryRun: true });
+    expect(dry).toEqual({
+      written: ['c/a/Namespace.a.k8s.yaml', 'c/a/kustomization.yaml'],
+      unchanged: ['c/kustomization.yaml'],
+      removed: ['c/b/Namespace.b.k8s.yaml', 'c/b/kustomization.yaml'],
+      foreign: ['c/b/README.md'],
+    });
+    expect(snapshot(dist)).toEqual(before);
+    expect(leftovers()).toEqual([]);
+  });
+
   test('a write that fails half-way leaves the old tree intact, byte for byte', () => {
     writeFirst();
     const before = snapshot(dist);

@@ -1,3 +1,4 @@
+import { compare } from '../compare';
 import { ManifestError, isRecord } from './errors';
 
 /** Transport protocols a NetworkPolicy can name. */
@@ -187,7 +188,4 @@ function stringMap(value: unknown, subject: string, field: string): Labels {
   return value as Labels;
 }
 
-/** Code-point string order, so output does not depend on the host locale. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compare };

@@ -33,9 +33,6 @@ export class Progress {
     this.started = this.now();
   }
 
-  /** Milliseconds since the progress was created. */
-  public get elapsedMs(): number { return this.now() - this.started; }
-
   /** Reports that `done` of `total` units are through `phase`, e.g. `update('synthesizing', 12, 50, 'projects')`. */
   public update(phase: string, done: number, total: number, unit: string): void {
     if (!this.stream.isTTY) return;

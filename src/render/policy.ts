@@ -1,3 +1,4 @@
+import { compare } from '../compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
 import { Labels } from '../values/names';
@@ -77,7 +78,7 @@ function selector(labels: Labels): k8s.LabelSelector {
 }
 
 function labelsKey(labels: Labels | undefined): string {
-  return Object.entries(labels ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(labels ?? {}).sort(([a], [b]) => compare(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
 /** Identity of a policy's selection and rules (not its name), for finding duplicate entries. */

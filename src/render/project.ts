@@ -1,3 +1,4 @@
+import { compare } from '../compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
 import { IpBlock } from '../values/ip-block';
@@ -79,6 +80,6 @@ export function renderProject(cluster: ClusterSettings, project: ProjectInput): 
   const rest = [
     ...policies.map((p) => renderPolicy(cluster, project.name, p)),
     ...(project.manifests ?? []),
-  ].sort((a, b) => a.kind.localeCompare(b.kind) || a.metadata.name.localeCompare(b.metadata.name));
+  ].sort((a, b) => compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name));
   return project.manageNamespace ? [renderNamespace(cluster, project), ...rest] : rest;
 }

@@ -27,18 +27,32 @@ export function loadDefinitions(dir: string, clusters = new ClusterSet()): { clu
   if (files.some((f) => f.endsWith('.ts')) && !require.extensions['.ts']) require('ts-node').register({ transpileOnly: true });
   for (const file of files) {
     const rel = path.relative(process.cwd(), file) || file;
+    let define: unknown;
     try {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const mod = require(path.resolve(file));
-      const define: unknown = mod.default ?? mod.define;
-      if (typeof define !== 'function') {
-        problems.push({ path: rel, message: 'exports no definition; add `export default function (clusters: ClusterSet) { … }`' });
-        continue;
-      }
+      define = mod.default ?? mod.define;
+    } catch (e) {
+      problems.push({ path: rel, message: `failed to load: ${describeError(e, file)}` });
+      continue;
+    }
+    if (typeof define !== 'function') {
+      problems.push({ path: rel, message: 'exports no definition; add `export default function (clusters: ClusterSet) { … }`' });
+      continue;
+    }
+    try {
       clusters.withSource(rel, () => (define as DefineFunction)(clusters));
     } catch (e) {
-      problems.push({ path: rel, message: `failed while loading: ${(e as Error).message}` });
+      problems.push({ path: rel, message: `its definition threw: ${describeError(e, file)}` });
     }
   }
   return { clusters, problems };
+}
+
+/** The error's message, plus where in `file` it was thrown, when the stack says. */
+function describeError(e: unknown, file: string): string {
+  if (!(e instanceof Error)) return String(e);
+  const frame = e.stack?.split('\n').find((line) => line.includes(path.resolve(file)));
+  const at = frame?.match(/:(\d+):(\d+)\)?$/);
+  return at ? `${e.message} (line ${at[1]})` : e.message;
 }

@@ -1,7 +1,7 @@
 import { LocatedProblem, SynthesisError } from '../errors';
-import { collectTree, OutputTree, StreamedTree, streamTree, TreeStats } from './files';
+import { collectTree, OutputTree, StreamedTree, streamTree, treeProblems, TreeStats } from './files';
 import { loadDefinitions } from './load';
-import { writeTree, WriteReport } from './writer';
+import { writeTree, WriteOptions, WriteReport } from './writer';
 
 /** Options of {@link synthesize}. */
 export interface SynthesizeOptions {
@@ -11,6 +11,8 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** Called after each project is rendered (for progress display). */
   readonly onProject?: (done: number, total: number) => void;
+  /** Compare with `outdir` and report what a write would do, writing nothing. */
+  readonly dryRun?: WriteOptions['dryRun'];
 }
 
 /** What {@link synthesize} did. */
@@ -27,15 +29,9 @@ export interface SynthesisResult {
  */
 function loadAndValidate(options: SynthesizeOptions): StreamedTree {
   const { clusters, problems } = loadDefinitions(options.projectsDir ?? 'projects');
-  const all: LocatedProblem[] = [...problems];
-  try {
-    const tree = streamTree(clusters.clusters, options.onProject);
-    if (!all.length) return tree;
-  } catch (e) {
-    if (!(e instanceof SynthesisError)) throw e;
-    all.push(...e.problems);
-  }
-  throw new SynthesisError(all);
+  // A file that failed to load is reported together with the problems of the others.
+  if (problems.length) throw new SynthesisError([...problems, ...treeProblems(clusters.clusters)]);
+  return streamTree(clusters.clusters, options.onProject);
 }
 
 /**
@@ -47,11 +43,12 @@ export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
 }
 
 /**
- * Loads and validates the definitions, then renders and writes them to `outdir` all or nothing.
- * Projects are rendered while being written, so memory does not grow with the output.
+ * Loads and validates the definitions, then renders and writes them to `outdir` all or nothing
+ * (or, with `dryRun`, only compares). Projects are rendered while being written, so memory does
+ * not grow with the output.
  */
 export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
   const tree = loadAndValidate(options);
-  const report = writeTree(options.outdir ?? 'dist', tree);
+  const report = writeTree(options.outdir ?? 'dist', tree, { dryRun: options.dryRun });
   return { stats: tree.stats, warnings: tree.warnings(), report };
 }

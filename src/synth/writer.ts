@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { KUSTOMIZATION_HEADER } from './files';
+import { MANAGED_BY } from '../render/model';
+import { KUSTOMIZATION_MARK } from './files';
 
 /** What a write did, by relative path; each list sorted. */
 export interface WriteReport {
@@ -9,6 +10,12 @@ export interface WriteReport {
   readonly removed: string[];
   /** Files in the output directory that netiso did not generate: kept, never deleted. */
   readonly foreign: string[];
+}
+
+/** Options of {@link writeTree}. */
+export interface WriteOptions {
+  /** Only compare: report what a write would do and touch nothing (`netiso synth --check`). */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -21,15 +28,18 @@ export interface WriteReport {
  * When `outdir` is a symbolic link, the directory it points to is replaced and the link is kept.
  * A run interrupted at any point (even killed) is repaired by the next one.
  */
-export function writeTree(outdir: string, files: Iterable<readonly [string, string]>): WriteReport {
+export function writeTree(outdir: string, files: Iterable<readonly [string, string]>, options: WriteOptions = {}): WriteReport {
+  const dryRun = options.dryRun ?? false;
   const target = followLinks(outdir);
   const staging = `${target}.netiso-tmp`;
   const backup = `${target}.netiso-old`;
-  recoverInterruptedSwap(target, backup);
-  fs.rmSync(staging, { recursive: true, force: true });
+  if (!dryRun) {
+    recoverInterruptedSwap(target, backup);
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
 
   const report: WriteReport = { written: [], unchanged: [], removed: [], foreign: [] };
-  const targetStat = statOrUndefined(target);
+  const targetStat = fs.statSync(target, { throwIfNoEntry: false });
   const old = new Set(targetStat ? listFiles(target) : []);
   // One mkdir per directory, not per file: a project directory holds a dozen files.
   const made = new Set<string>();
@@ -39,8 +49,10 @@ export function writeTree(outdir: string, files: Iterable<readonly [string, stri
     fs.mkdirSync(path.join(staging, dir), { recursive: true });
     made.add(dir);
   };
+  // In a dry run every staging operation is skipped; the classification is the same.
+  const stage = (op: () => void) => { if (!dryRun) op(); };
   try {
-    fs.mkdirSync(staging, { recursive: true });
+    stage(() => fs.mkdirSync(staging, { recursive: true }));
     const generated = new Set<string>();
     for (const [rel, content] of files) {
       // Validation makes paths unique; a repeat would silently drop a manifest.
@@ -48,12 +60,12 @@ export function writeTree(outdir: string, files: Iterable<readonly [string, stri
       generated.add(rel);
       const from = path.join(target, rel);
       const to = path.join(staging, rel);
-      ensureParent(rel);
+      stage(() => ensureParent(rel));
       if (old.has(rel) && hasContent(from, content)) {
-        linkOrCopy(from, to);
+        stage(() => linkOrCopy(from, to));
         report.unchanged.push(rel);
       } else {
-        fs.writeFileSync(to, content);
+        stage(() => fs.writeFileSync(to, content));
         report.written.push(rel);
       }
     }
@@ -62,11 +74,14 @@ export function writeTree(outdir: string, files: Iterable<readonly [string, stri
       if (isGenerated(path.join(target, rel))) {
         report.removed.push(rel);
       } else {
-        ensureParent(rel);
-        carryOver(path.join(target, rel), path.join(staging, rel));
+        stage(() => {
+          ensureParent(rel);
+          carryOver(path.join(target, rel), path.join(staging, rel));
+        });
         report.foreign.push(rel);
       }
     }
+    if (dryRun) return sorted(report);
     if (targetStat) {
       // Last, so that a read-only mode does not stop the staging writes.
       fs.chmodSync(staging, targetStat.mode & 0o7777);
@@ -79,18 +94,25 @@ export function writeTree(outdir: string, files: Iterable<readonly [string, stri
     throw e;
   }
   fs.rmSync(backup, { recursive: true, force: true });
-  // Sorted so the report does not depend on definition order.
+  return sorted(report);
+}
+
+// Sorted so the report does not depend on definition order.
+function sorted(report: WriteReport): WriteReport {
   for (const list of Object.values(report)) list.sort();
   return report;
 }
+
+// The label every generated manifest carries, as one YAML line; derived so the two cannot drift.
+const MANAGED_BY_LINE = new RegExp(`^\\s+${Object.entries(MANAGED_BY).map(([k, v]) => `${k}: ${v}`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))[0]}$`, 'm');
 
 /** True when netiso wrote the file: a manifest with its managed-by label, or its kustomization. */
 export function isGenerated(file: string): boolean {
   const name = path.basename(file);
   if (!/\.ya?ml$/.test(name) || !fs.lstatSync(file).isFile()) return false;
   const text = fs.readFileSync(file, 'utf8');
-  if (name === 'kustomization.yaml') return text.startsWith(KUSTOMIZATION_HEADER);
-  return /^\s+app\.kubernetes\.io\/managed-by: netiso$/m.test(text);
+  if (name === 'kustomization.yaml') return text.startsWith(KUSTOMIZATION_MARK);
+  return MANAGED_BY_LINE.test(text);
 }
 
 /** All files (and symbolic links) below `dir`, relative, with `/` separators, sorted. */
@@ -127,10 +149,6 @@ function followLinks(outdir: string): string {
     p = path.resolve(path.dirname(p), fs.readlinkSync(p));
   }
   throw new Error(`${outdir}: too many levels of symbolic links`);
-}
-
-function statOrUndefined(p: string): fs.Stats | undefined {
-  return fs.statSync(p, { throwIfNoEntry: false });
 }
 
 function hasContent(file: string, content: string): boolean {

@@ -29,7 +29,7 @@ test('writes the definition file and prints the report to stderr', () => {
   const result = run(fixture, '--out', out, '--cluster', 'prod');
   expect(result.code).toBe(0);
   expect(result.err).toContain('note     NamespaceNetworkPolicy team-a-web/policy-from-outside: not carried over');
-  expect(result.out).toBe(`wrote ${out}: review it, then run \`npm run synth\``);
+  expect(result.out).toBe(`wrote ${out}: review it, then run \`netiso synth\` (npm run synth)`);
   expect(fs.readFileSync(out, 'utf8')).toContain("clusters.cluster('prod', {");
 });
 
