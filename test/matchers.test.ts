@@ -41,6 +41,25 @@ describe('toAllow / toDeny', () => {
       .toThrow('no workload b/nope is declared in cluster test; declare it with new Workload(project, "nope", { labels })');
     expect(() => expect(cluster).toAllow({ from: 'b', to: 'a/web', port: Port.tcpRange(80, 90) }))
       .toThrow('expected flows need a single port, not TCP 80-90; use e.g. Port.tcp(80)');
+    expect(() => expect(cluster).toAllow({ from: '10.9.0.0/16', to: 'a/web', port: Port.tcp(80) }))
+      .toThrow("10.9.0.0/16 is a CIDR that no allow-list or exposure of cluster test names; use { ip: \"10.9.0.1\" } for one address of it, or declare it with new ExternalHost(cluster, 'name', { ip })");
     expect(() => expect({}).toAllow({ from: 'b', to: 'a', port: Port.tcp(80) })).toThrow('toAllow expects a netiso Cluster, got object');
+  });
+
+  test('a project expanded on both ends is not checked against itself', () => {
+    const cluster = twoProjects();
+    let message = '';
+    try {
+      expect(cluster).toDeny({ from: 'b', to: 'b', port: Port.tcp(80) });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n').filter((l) => /^(ALLOWED|DENIED)/.test(l))).toEqual([
+      'ALLOWED: b/client -> b/other on TCP/80',
+      'ALLOWED: b/other -> b/client on TCP/80',
+    ]);
+    expect(() => expect(cluster).toAllow({ from: 'a', to: 'a', port: Port.tcp(80) }))
+      .toThrow('a -> a on TCP 80 names no pair of distinct workloads in cluster test; a workload is not checked against itself, so declare a second workload or name a single one on both ends');
+    expect(cluster).toAllow({ from: 'a/web', to: 'a/web', port: Port.tcp(80) });
   });
 });

@@ -1,4 +1,5 @@
-import { dnsLabelProblems, IpBlock, labelProblems, mergePorts, Port } from '../src';
+import { dnsLabelProblems, IpBlock, isPortName, isStrictIp, labelProblems, mergePorts, Port, PROTOCOLS } from '../src';
+import { PROTOCOLS as ENGINE_PROTOCOLS, compilePorts } from '../src/analysis';
 
 describe('Port', () => {
   test.each([
@@ -39,6 +40,19 @@ describe('Port', () => {
   });
 });
 
+describe('port names', () => {
+  test('one rule, Kubernetes IANA_SVC_NAME, for Port, the engine and workloads', () => {
+    expect(['http', 'a-b', 'h2c', 'abcdefghijklmno', 'x1'].filter((n) => !isPortName(n))).toEqual([]);
+    expect(['a--b', '-a', 'a-', '80', 'HTTP', 'abcdefghijklmnop', '', 'a_b'].filter((n) => isPortName(n))).toEqual([]);
+    expect(Port.tcp('a--b').problems).toEqual([
+      'named port "a--b" is not a valid port name; use at most 15 lowercase letters, digits and single \'-\', with at least one letter',
+    ]);
+    expect(() => compilePorts([{ port: 'a--b' }], { subject: 'NetworkPolicy x/y', field: 'spec.ingress[0].ports' }))
+      .toThrow('"a--b" is neither a port number nor a valid port name');
+    expect(PROTOCOLS).toBe(ENGINE_PROTOCOLS);
+  });
+});
+
 describe('IpBlock', () => {
   test.each([
     ['10.0.0.1', 'CIDR "10.0.0.1" is missing a prefix length; did you mean "10.0.0.1/32"?'],
@@ -47,6 +61,15 @@ describe('IpBlock', () => {
     ['10.0.0.0/33', 'CIDR "10.0.0.0/33" is not a valid CIDR; write an address and prefix length like "10.0.0.0/8" or "2001:db8::/32"'],
     ['example.com/24', expect.stringContaining('is not a valid CIDR')],
   ])('%s is rejected with a fix', (cidr, message) => expect(IpBlock.of(cidr).problems).toEqual([message]));
+
+  test('IPv6 zone ids are not addresses, as the engine decides', () => {
+    expect(isStrictIp('fe80::1%eth0')).toBe(false);
+    expect(isStrictIp('fe80::1')).toBe(true);
+    expect(isStrictIp('10.1')).toBe(false);
+    expect(IpBlock.of('fe80::%eth0/64').problems).toEqual([
+      'CIDR "fe80::%eth0/64" is not a valid CIDR; write an address and prefix length like "10.0.0.0/8" or "2001:db8::/32"',
+    ]);
+  });
 
   test('except blocks must lie strictly inside the CIDR', () => {
     expect(IpBlock.of('172.17.0.0/16', ['172.17.1.0/24']).problems).toEqual([]);

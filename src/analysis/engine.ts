@@ -184,6 +184,17 @@ export class Engine {
     };
   }
 
+  /**
+   * `ns/name` of the policies that isolate an endpoint for each direction, sorted; both empty for
+   * nodes, external endpoints and IPs, which policies never select.
+   * @throws Error for an unknown endpoint.
+   */
+  isolation(ref: EndpointRef): { readonly ingress: readonly string[]; readonly egress: readonly string[] } {
+    const subject = this.resolve(ref);
+    if (subject.kind !== 'pod') return { ingress: [], egress: [] };
+    return { ingress: this.isolating('ingress', subject.pod).map((p) => p.id), egress: this.isolating('egress', subject.pod).map((p) => p.id) };
+  }
+
   /** {@link evaluate} plus a structured and plain-words account of the verdict. */
   explain(query: Query): Explanation {
     return explainVerdict(this.evaluate(query), (id) => this.byId.get(id));
@@ -218,11 +229,9 @@ export class Engine {
     const isolatingPolicies: string[] = [];
     const allowedBy: RuleRef[] = [];
     const checks: RuleCheck[] = [];
-    for (const policy of this.byNamespace.get(pod.namespace) ?? []) {
-      const rules = policy[direction];
-      if (!rules || !policy.target.matches(pod.labels)) continue;
+    for (const policy of this.isolating(direction, pod)) {
       isolatingPolicies.push(policy.id);
-      for (const rule of rules) {
+      for (const rule of policy[direction] ?? []) {
         const ref: RuleRef = { policy: policy.id, direction, ruleIndex: rule.index };
         const check = { rule: ref, peerMatched: peerListMatches(rule.peers, peerSubject), portMatched: rule.ports.matches(port, protocol, destPorts) };
         checks.push(check);
@@ -231,6 +240,11 @@ export class Engine {
     }
     const isolated = isolatingPolicies.length > 0;
     return { endpoint: subject.label, isPod: true, isolated, allowed: !isolated || allowedBy.length > 0, allowedBy, isolatingPolicies, checks };
+  }
+
+  /** Policies of the pod's namespace that select it for `direction`, in id order. */
+  private isolating(direction: Direction, pod: PodRecord): CompiledPolicy[] {
+    return (this.byNamespace.get(pod.namespace) ?? []).filter((policy) => !!policy[direction] && policy.target.matches(pod.labels));
   }
 
   private resolve(ref: EndpointRef): Resolved {

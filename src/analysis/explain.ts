@@ -1,6 +1,6 @@
 import { describeRule, ruleLine } from './describe';
-import type { RuleCheck, SideVerdict, Verdict } from './engine';
-import { CompiledPolicy } from './policy';
+import type { Exemption, RuleCheck, SideVerdict, Verdict } from './engine';
+import { CompiledPolicy, Direction } from './policy';
 
 /** One rule considered for a verdict, with its plain-words description. */
 export interface ExplainedRule extends RuleCheck {
@@ -12,6 +12,8 @@ export interface Explanation {
   readonly verdict: Verdict;
   readonly egress: { readonly summary: string; readonly rules: readonly ExplainedRule[] };
   readonly ingress: { readonly summary: string; readonly rules: readonly ExplainedRule[] };
+  /** Why the connection is allowed whatever the policies say, in plain words; absent when not exempt. */
+  readonly exemptionReason?: string;
   /** The whole explanation as lines of text. */
   readonly text: string;
 }
@@ -22,22 +24,26 @@ export interface Explanation {
  * what each rule selects and whether its peer and port matched.
  */
 export function explainVerdict(verdict: Verdict, lookup: (id: string) => CompiledPolicy | undefined): Explanation {
-  const egress = explainSide(verdict.egress, 'egress from', lookup);
-  const ingress = explainSide(verdict.ingress, 'ingress to', lookup);
+  const egress = explainSide(verdict.egress, 'egress', lookup);
+  const ingress = explainSide(verdict.ingress, 'ingress', lookup);
   const head = `${verdict.allowed ? 'ALLOWED' : 'DENIED'}: ${verdict.from} -> ${verdict.to} on ${verdict.protocol}/${verdict.port}`;
   const lines = [head];
-  if (verdict.exemption === 'same-pod') lines.push('  a pod may always connect to itself, whatever the policies say');
-  if (verdict.exemption === 'own-node') lines.push("  traffic from a pod's own node is always allowed, whatever the policies say");
+  const exemptionReason = verdict.exemption ? EXEMPTION_REASONS[verdict.exemption] : undefined;
+  if (exemptionReason) lines.push(`  ${exemptionReason}`);
   for (const side of [egress, ingress]) {
     lines.push(`  ${side.summary}`);
     for (const r of side.rules) lines.push(`    [peer ${r.peerMatched ? 'yes' : 'no'}, port ${r.portMatched ? 'yes' : 'no'}] ${r.description}`);
   }
-  return { verdict, egress, ingress, text: lines.join('\n') };
+  return { verdict, egress, ingress, ...(exemptionReason ? { exemptionReason } : {}), text: lines.join('\n') };
 }
 
-function explainSide(side: SideVerdict, label: string, lookup: (id: string) => CompiledPolicy | undefined): Explanation['egress'] {
-  const direction = label.startsWith('egress') ? 'egress' : 'ingress';
-  const subject = `${label} ${side.endpoint}`;
+const EXEMPTION_REASONS: Readonly<Record<Exemption, string>> = {
+  'same-pod': 'a pod may always connect to itself, whatever the policies say',
+  'own-node': "traffic from a pod's own node is always allowed, whatever the policies say",
+};
+
+function explainSide(side: SideVerdict, direction: Direction, lookup: (id: string) => CompiledPolicy | undefined): Explanation['egress'] {
+  const subject = `${direction === 'egress' ? 'egress from' : 'ingress to'} ${side.endpoint}`;
   if (!side.isPod) return { summary: `${subject}: not a pod, so NetworkPolicy does not restrict it`, rules: [] };
   if (!side.isolated) return { summary: `${subject}: allowed, no NetworkPolicy selects it for ${direction}`, rules: [] };
   const by = `isolated by ${side.isolatingPolicies.join(', ')}`;

@@ -1,4 +1,5 @@
 import { FieldContext, child, fail, isRecord } from './errors';
+import { isPortName } from '../values/port';
 import { ContainerPort, PROTOCOLS, Protocol } from './model';
 
 /**
@@ -30,9 +31,6 @@ export interface PortMatcher {
   matches(port: number, protocol: Protocol, destPorts: readonly ContainerPort[] | undefined): boolean;
 }
 
-/** Kubernetes IANA_SVC_NAME: 1-15 lower-case alphanumerics or '-', at least one letter, no edge or double hyphens. */
-const PORT_NAME = /^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$/;
-
 /** Compiles a rule's `ports`; `undefined`, `null` and `[]` all mean every port. */
 export function compilePorts(raw: unknown, ctx: FieldContext): PortMatcher {
   if (raw === undefined || raw === null) return ALL_PORTS;
@@ -60,7 +58,7 @@ function compilePortSpec(raw: unknown, ctx: FieldContext): PortSpec {
     return { protocol };
   }
   if (typeof port === 'string') {
-    if (!PORT_NAME.test(port)) fail(child(ctx, 'port'), `${JSON.stringify(port)} is neither a port number nor a valid port name`);
+    if (!isPortName(port)) fail(child(ctx, 'port'), `${JSON.stringify(port)} is neither a port number nor a valid port name`);
     if (endPort !== undefined && endPort !== null) fail(child(ctx, 'endPort'), 'may not be combined with a named port');
     return { protocol, name: port };
   }

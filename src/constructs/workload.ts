@@ -1,7 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { isStrictIp } from '../values/ip-block';
 import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
-import type { Protocol } from '../values/port';
+import { isPortName, PROTOCOLS, Protocol } from '../values/port';
 import type { Cluster } from './cluster';
 import { uniqueId } from './part';
 import type { IsolatedProject } from './project';
@@ -29,9 +29,6 @@ export interface WorkloadProps {
    */
   readonly namespace?: string;
 }
-
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
-const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
 
 /**
  * Pods of a Deployment, StatefulSet or DaemonSet, declared for **analysis only**: netiso does not
@@ -64,12 +61,27 @@ export class Workload extends Construct {
     this.labels = props.labels;
     this.ports = props.ports ?? [];
     this.ip = props.ip;
-    this.node.addValidation({ validate: () => this.problems(project !== undefined, props.namespace) });
+    // The engine identifies workloads by namespace/name across the whole cluster, whichever scope
+    // declared them, so uniqueness is checked there rather than per construct scope.
+    const cluster = project ? project.cluster : (scope as Cluster);
+    let byName = workloadsByName.get(cluster);
+    if (!byName) workloadsByName.set(cluster, byName = new Map());
+    const key = `${this.namespace}/${name}`;
+    const same = byName.get(key);
+    if (same) same.push(this); else byName.set(key, [this]);
+    this.node.addValidation({ validate: () => this.problems(project !== undefined, props.namespace, byName!.get(key)!) });
   }
 
-  private problems(inProject: boolean, namespace: string | undefined): string[] {
+  private problems(inProject: boolean, namespace: string | undefined, sameName: readonly Workload[]): string[] {
     const out = [...dnsLabelProblems('workload name', this.name), ...labelProblems(`labels of workload ${this.name}`, this.labels)];
-    if (this.node.id !== `workload:${this.name}`) out.push(`workload name "${this.name}" is used twice in ${this.namespace}; give each workload its own name`);
+    const first = sameName[0];
+    if (first !== this && (inProject || namespace !== undefined)) {
+      if (first.node.scope === this.node.scope) {
+        out.push(`workload name "${this.name}" is used twice in ${this.namespace}; give each workload its own name`);
+      } else {
+        out.push(`workload ${this.namespace}/${this.name} is declared ${place(this)} and ${place(first)}; declare it once, or give each workload its own name`);
+      }
+    }
     if (inProject && namespace !== undefined) out.push(`workload ${this.name} is declared in project ${this.namespace} and cannot set namespace; remove namespace or declare it on the cluster`);
     if (!inProject) {
       if (namespace === undefined) out.push(`workload ${this.name} is declared on the cluster without a namespace; set namespace, or declare it in its project`);
@@ -85,15 +97,23 @@ export class Workload extends Construct {
       if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
         out.push(`${what}: containerPort ${p.containerPort} is outside 1-65535; use a whole number between 1 and 65535`);
       }
-      if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) out.push(`${what}: protocol ${JSON.stringify(p.protocol)} is not TCP, UDP or SCTP`);
+      if (p.protocol !== undefined && !(PROTOCOLS as readonly string[]).includes(p.protocol)) out.push(`${what}: protocol ${JSON.stringify(p.protocol)} is not TCP, UDP or SCTP`);
       if (p.name !== undefined) {
-        if (!PORT_NAME.test(p.name)) out.push(`${what}: name ${JSON.stringify(p.name)} is not a port name (1-15 lower-case letters, digits and '-', with a letter)`);
+        if (!isPortName(p.name)) out.push(`${what}: name ${JSON.stringify(p.name)} is not a port name (1-15 lower-case letters, digits and '-', with a letter)`);
         if (names.has(p.name)) out.push(`${what}: name ${JSON.stringify(p.name)} is used twice; port names must be unique`);
         names.add(p.name);
       }
     }
     return out;
   }
+}
+
+// Workloads of each cluster by `namespace/name`, in declaration order.
+const workloadsByName = new WeakMap<Cluster, Map<string, Workload[]>>();
+
+function place(w: Workload): string {
+  const scope = w.node.scope as IConstruct & { readonly isIsolatedProject?: boolean };
+  return scope.isIsolatedProject ? `in project ${w.namespace}` : `on the cluster with namespace ${w.namespace}`;
 }
 
 /** @internal */

@@ -19,7 +19,7 @@ export interface ClusterAnalysis {
   readonly cluster: Cluster;
   readonly rendered: readonly RenderedProject[];
   readonly engine: Engine;
-  /** Declared workloads, sorted by `namespace/name`. */
+  /** Declared workloads, sorted by namespace, then name: the engine's order (`engine.cluster.workloads`). */
   readonly workloads: readonly EngineWorkload[];
   /** Declared external hosts plus one address per allow-listed or client CIDR, sorted by name. */
   readonly externals: readonly AnalysisExternal[];
@@ -37,15 +37,14 @@ export interface ClusterAnalysis {
 export function analyzeCluster(cluster: Cluster): ClusterAnalysis {
   const rendered = cluster.render();
   const manifests: Manifest[] = rendered.flatMap((r) => [...r.manifests]);
-  const workloads = [...cluster.projects.flatMap((p) => Workload.of(p)), ...Workload.of(cluster)]
+  const declared = [...cluster.projects.flatMap((p) => Workload.of(p)), ...Workload.of(cluster)]
     .map((w): EngineWorkload => ({
       namespace: w.namespace,
       name: w.name,
       labels: w.labels,
       ports: w.ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), containerPort: p.containerPort, protocol: p.protocol ?? 'TCP' })),
       ...(w.ip ? { ip: w.ip } : {}),
-    }))
-    .sort((a, b) => compare(`${a.namespace}/${a.name}`, `${b.namespace}/${b.name}`));
+    }));
 
   const emitted = new Set(manifests.filter((m) => m.kind === 'Namespace').map((m) => m.metadata.name));
   const s = cluster.settings;
@@ -54,7 +53,7 @@ export function analyzeCluster(cluster: Cluster): ClusterAnalysis {
     ...s.allowedIngressNamespaces,
     s.dns.namespace,
     ...(s.ingressController ? [s.ingressController.namespace] : []),
-    ...workloads.map((w) => w.namespace),
+    ...declared.map((w) => w.namespace),
   ];
   const namespaces: NamespaceInfo[] = [...new Set(implied)].filter((n) => !emitted.has(n)).sort(compare)
     .map((name) => ({ name, labels: { [s.namespaceLabel]: name } }));
@@ -65,8 +64,8 @@ export function analyzeCluster(cluster: Cluster): ClusterAnalysis {
     .filter((ip): ip is string => ip !== undefined)
     .map((ip) => ({ name: ip, ip }))
     .sort((a, b) => compare(a.name, b.name));
-  const engine = Engine.fromManifests(manifests, { workloads, externals, nodes, namespaces });
-  return { cluster, rendered, engine, workloads, externals, nodes };
+  const engine = Engine.fromManifests(manifests, { workloads: declared, externals, nodes, namespaces });
+  return { cluster, rendered, engine, workloads: engine.cluster.workloads, externals, nodes };
 }
 
 function externalsOf(cluster: Cluster): AnalysisExternal[] {

@@ -20,30 +20,25 @@ function rulesOf(f: Flow): string {
   return f.rules.length ? f.rules.map(ruleRef).join(' + ') : 'no policy restricts it';
 }
 
-interface IngressGroup { to: string; port: string; allowed: Flow[]; denied: Flow[] }
-interface EgressGroup { from: string; to: string; allowed: Flow[]; denied: Flow[] }
+/** Flows that share the `by` fields (`first` holds their values), split by verdict, in first-seen order. */
+interface FlowGroup { readonly first: Flow; readonly allowed: Flow[]; readonly denied: Flow[] }
 
-function ingressGroups(p: ProjectReport): IngressGroup[] {
-  const groups = new Map<string, IngressGroup>();
-  for (const f of p.ingress) {
-    const key = `${f.to}\n${f.port}`;
-    const g = groups.get(key) ?? { to: f.to, port: f.port, allowed: [], denied: [] };
+function groupFlows(flows: readonly Flow[], by: readonly ('from' | 'to' | 'port')[]): FlowGroup[] {
+  const groups = new Map<string, FlowGroup>();
+  for (const f of flows) {
+    const key = by.map((k) => f[k]).join('\n');
+    let g = groups.get(key);
+    if (!g) groups.set(key, g = { first: f, allowed: [], denied: [] });
     (f.allowed ? g.allowed : g.denied).push(f);
-    groups.set(key, g);
   }
   return [...groups.values()];
 }
 
-function egressGroups(p: ProjectReport): EgressGroup[] {
-  const groups = new Map<string, EgressGroup>();
-  for (const f of p.egress) {
-    const key = `${f.from}\n${f.to}`;
-    const g = groups.get(key) ?? { from: f.from, to: f.to, allowed: [], denied: [] };
-    (f.allowed ? g.allowed : g.denied).push(f);
-    groups.set(key, g);
-  }
-  return [...groups.values()];
-}
+/** Ingress flows by destination and port. */
+function ingressGroups(p: ProjectReport): FlowGroup[] { return groupFlows(p.ingress, ['to', 'port']); }
+
+/** Egress flows by source and destination. */
+function egressGroups(p: ProjectReport): FlowGroup[] { return groupFlows(p.egress, ['from', 'to']); }
 
 function directionLines(d: DirectionDescription, word: 'from' | 'to'): string[] {
   if (!d.restricted) return ['not restricted by this policy'];
@@ -80,7 +75,7 @@ function text(r: ExplainReport): string {
     const ing = ingressGroups(p);
     if (ing.length) out.push('  ingress (who may reach its pods):');
     for (const g of ing) {
-      out.push(`    ${g.to} ${g.port}`);
+      out.push(`    ${g.first.to} ${g.first.port}`);
       for (const f of g.allowed) out.push(`      allowed from ${f.from}: ${rulesOf(f)}`);
       if (g.denied.length) out.push(`      denied from ${g.denied.map((f) => f.from).join(', ')}`);
     }
@@ -89,7 +84,7 @@ function text(r: ExplainReport): string {
     for (const g of eg) {
       const allowed = g.allowed.map((f) => `${f.port} (${rulesOf(f)})`).join(', ');
       const denied = g.denied.map((f) => f.port).join(', ');
-      out.push(`    ${g.from} -> ${g.to}: ${allowed ? `allowed ${allowed}` : ''}${allowed && denied ? '; ' : ''}${denied ? `denied ${denied}` : ''}`);
+      out.push(`    ${g.first.from} -> ${g.first.to}: ${allowed ? `allowed ${allowed}` : ''}${allowed && denied ? '; ' : ''}${denied ? `denied ${denied}` : ''}`);
     }
   }
   if (r.matrix.sources.length) {
@@ -124,13 +119,13 @@ function markdown(r: ExplainReport): string {
     const ing = ingressGroups(p);
     if (ing.length) {
       out.push('', '**Ingress: who may reach its pods**', '', ...table(['to', 'port', 'allowed from (rule)', 'denied from'], ing.map((g) => [
-        g.to, g.port, g.allowed.map((f) => `${f.from} (${rulesOf(f)})`).join('<br>') || '—', g.denied.map((f) => f.from).join(', ') || '—',
+        g.first.to, g.first.port, g.allowed.map((f) => `${f.from} (${rulesOf(f)})`).join('<br>') || '—', g.denied.map((f) => f.from).join(', ') || '—',
       ])));
     }
     const eg = egressGroups(p);
     if (eg.length) {
       out.push('', '**Egress: where its pods may connect**', '', ...table(['from', 'to', 'allowed (rule)', 'denied'], eg.map((g) => [
-        g.from, g.to, g.allowed.map((f) => `${f.port} (${rulesOf(f)})`).join('<br>') || '—', g.denied.map((f) => f.port).join(', ') || '—',
+        g.first.from, g.first.to, g.allowed.map((f) => `${f.port} (${rulesOf(f)})`).join('<br>') || '—', g.denied.map((f) => f.port).join(', ') || '—',
       ])));
     }
   }

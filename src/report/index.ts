@@ -1,5 +1,5 @@
 /** From a netiso `Cluster` to the reachability engine: the explain report and lint. */
-export { analyzeCluster, representative } from './analyze';
+export { analyzeCluster } from './analyze';
 export type { ClusterAnalysis, AnalysisExternal } from './analyze';
 export { explainCluster, portText } from './report';
 export type { ExplainReport, ExplainOptions, ProjectReport, WorkloadReport, WorkloadSide, Flow, FlowRule, MatrixReport, MatrixCell, ProbePort } from './report';

@@ -1,8 +1,9 @@
-import { CompiledPolicy, Engine, Labels, PeerSubject, Protocol, describePeer, peerListMatches, parseIp } from '../analysis';
+import { Engine, Labels, NAMESPACE_NAME_LABEL, PeerSubject, PortMatcher, Protocol, Workload, describePeer, peerListMatches, parseIp } from '../analysis';
 import { compare } from '../analysis/model';
 import { ExposedService } from '../constructs/exposed-service';
 import { InternalWhitelist } from '../constructs/internal-whitelist';
 import { ClusterAnalysis } from './analyze';
+import { VerdictCache } from './verdicts';
 
 /** Which check produced a {@link LintFinding}. */
 export type LintRule = 'dns' | 'never-matches' | 'cni-support' | 'snat-clients' | 'outside-workspace' | 'one-sided';
@@ -19,8 +20,19 @@ export interface LintFinding {
 export interface DnsTarget {
   readonly namespace: string;
   readonly podLabels: Labels;
-  readonly ports: readonly { readonly protocol: Protocol; readonly port: number }[];
+  /**
+   * DNS ports, shaped like a {@link Port}: a number, a range (`endPort`), every port of the protocol
+   * (no `port`), or a container port name, which the check cannot resolve and so does not check.
+   */
+  readonly ports: readonly DnsPort[];
   readonly nodeLocalIp?: string;
+}
+
+/** One DNS port of a {@link DnsTarget}; a {@link Port} fits. */
+export interface DnsPort {
+  readonly protocol: Protocol;
+  readonly port?: number | string;
+  readonly endPort?: number;
 }
 
 /**
@@ -28,15 +40,20 @@ export interface DnsTarget {
  * ({@link lintPolicies}) run on the manifests; the SNAT and workspace checks on the definitions.
  */
 export function lintCluster(analysis: ClusterAnalysis): LintFinding[] {
+  return lintWith(analysis, new VerdictCache(analysis.engine));
+}
+
+/** {@link lintCluster} reusing the verdicts of a report run. @internal */
+export function lintWith(analysis: ClusterAnalysis, verdicts: VerdictCache): LintFinding[] {
   const { cluster } = analysis;
   const s = cluster.settings;
   const dns: DnsTarget = {
     namespace: s.dns.namespace,
     podLabels: s.dns.podLabels,
-    ports: s.dns.ports.filter((p) => typeof p.port === 'number').map((p) => ({ protocol: p.protocol, port: p.port as number })),
+    ports: s.dns.ports,
     ...(s.dns.nodeLocalIp ? { nodeLocalIp: s.dns.nodeLocalIp } : {}),
   };
-  const out = [...lintPolicies(analysis.engine, dns, s.namespaceLabel), ...lintOneSided(analysis.engine)];
+  const out = [...lintPolicies(analysis.engine, dns, s.namespaceLabel), ...lintOneSided(verdicts)];
   for (const project of cluster.projects) {
     for (const part of project.parts) {
       if (part instanceof ExposedService && part.externalTrafficPolicy === 'Cluster' && project.isolation !== 'none' && part.clients.length > 0) {
@@ -72,15 +89,15 @@ export function lintCluster(analysis: ClusterAnalysis): LintFinding[] {
  * almost always a missing entry in the other project (KubeSphere's guide warns about the same:
  * "check that the peer project has the matching rule"). Probed on the destination's declared ports.
  */
-export function lintOneSided(engine: Engine): LintFinding[] {
+function lintOneSided(verdicts: VerdictCache): LintFinding[] {
   const out: LintFinding[] = [];
-  const workloads = engine.cluster.workloads;
+  const workloads = verdicts.engine.cluster.workloads;
   for (const to of workloads) {
     for (const port of to.ports ?? []) {
       const protocol = port.protocol ?? 'TCP';
       for (const from of workloads) {
         if (from.namespace === to.namespace) continue;
-        const v = engine.evaluate({ from: { namespace: from.namespace, name: from.name }, to: { namespace: to.namespace, name: to.name }, port: port.containerPort, protocol });
+        const v = verdicts.evaluate({ namespace: from.namespace, name: from.name }, { namespace: to.namespace, name: to.name }, port.containerPort, protocol);
         const what = `${from.namespace}/${from.name} -> ${to.namespace}/${to.name} on ${protocol} ${port.containerPort}`;
         const rules = (side: typeof v.egress) => side.allowedBy.map((r) => `${r.policy} ${r.direction} rule ${r.ruleIndex}`).join(', ');
         if (v.egress.isolated && v.egress.allowed && !v.ingress.allowed) {
@@ -114,28 +131,25 @@ export function lintOneSided(engine: Engine): LintFinding[] {
 export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: string): LintFinding[] {
   const out: LintFinding[] = [];
   const namespaces = [...engine.cluster.namespaces.values()];
-  const workloadsIn = new Map<string, Labels[]>();
-  for (const w of engine.cluster.workloads) workloadsIn.set(w.namespace, [...(workloadsIn.get(w.namespace) ?? []), w.labels]);
+  const workloadsIn = groupBy(engine.cluster.workloads, (w) => w.namespace);
 
   const dnsNamespace = engine.cluster.namespaces.get(dns.namespace);
-  const dnsPod: PeerSubject = { kind: 'pod', namespace: dns.namespace, namespaceLabels: dnsNamespace?.labels ?? { 'kubernetes.io/metadata.name': dns.namespace }, labels: dns.podLabels };
+  const dnsPod: PeerSubject = { kind: 'pod', namespace: dns.namespace, namespaceLabels: dnsNamespace?.labels ?? { [NAMESPACE_NAME_LABEL]: dns.namespace }, labels: dns.podLabels };
   const nodeLocal = dns.nodeLocalIp ? parseIp(dns.nodeLocalIp) : undefined;
   const dnsSubjects: PeerSubject[] = [dnsPod, ...(nodeLocal ? [{ kind: 'ip' as const, ip: nodeLocal }] : [])];
-  const byNamespace = new Map<string, CompiledPolicy[]>();
-  for (const p of engine.policies) byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p]);
-  for (const [ns, policies] of byNamespace) {
-    const declared = engine.cluster.workloads.filter((w) => w.namespace === ns);
+  for (const [ns, policies] of groupBy(engine.policies, (p) => p.namespace)) {
+    const declared: readonly Workload[] = workloadsIn.get(ns) ?? [];
     const subjects = declared.length ? declared.map((w) => ({ name: `${ns}/${w.name}`, labels: w.labels })) : [{ name: `pods of ${ns}`, labels: {} }];
     for (const subject of subjects) {
       const isolating = policies.filter((p) => p.egress && p.target.matches(subject.labels));
       if (isolating.length === 0) continue;
       const reaches = isolating.some((p) => (p.egress ?? []).some((rule) => dnsSubjects.some((d) => peerListMatches(rule.peers, d))
-        && dns.ports.some((port) => rule.ports.matches(port.port, port.protocol, undefined))));
+        && (dns.ports.length === 0 || dns.ports.some((port) => reachesDnsPort(rule.ports, port)))));
       if (!reaches) {
         out.push({
           rule: 'dns',
           subject: subject.name,
-          message: `egress-isolated by ${isolating.map((p) => p.id).join(', ')}, but no rule lets it reach DNS (pods with ${Object.entries(dns.podLabels).map(([k, v]) => `${k}=${v}`).join(', ')} in namespace ${dns.namespace}${nodeLocal ? ` or ${nodeLocal.text}` : ''} on ${dns.ports.map((p) => `${p.protocol} ${p.port}`).join(', ')}); name lookups will fail`,
+          message: `egress-isolated by ${isolating.map((p) => p.id).join(', ')}, but no rule lets it reach DNS (pods with ${Object.entries(dns.podLabels).map(([k, v]) => `${k}=${v}`).join(', ')} in namespace ${dns.namespace}${nodeLocal ? ` or ${nodeLocal.text}` : ''}${dns.ports.length ? ` on ${dns.ports.map(dnsPortText).join(', ')}` : ''}); name lookups will fail`,
         });
       }
     }
@@ -148,12 +162,12 @@ export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: str
         if (peer.kind !== 'pods') continue;
         const matched = namespaces.filter((n) => ('own' in peer.namespace ? n.name === peer.namespace.own : peer.namespace.selector.matches(n.labels)));
         if (matched.length === 0) {
-          const pinsName = 'selector' in peer.namespace && peer.namespace.selector.matchLabels.some(([k]) => k === namespaceLabel || k === 'kubernetes.io/metadata.name');
+          const pinsName = 'selector' in peer.namespace && peer.namespace.selector.matchLabels.some(([k]) => k === namespaceLabel || k === NAMESPACE_NAME_LABEL);
           if (!pinsName) out.push({ rule: 'never-matches', subject, message: `peer "${describePeer(peer)}" matches no namespace of the cluster, so it never matches` });
           continue;
         }
         if (!matched.every((n) => workloadsIn.has(n.name))) continue;
-        if (matched.some((n) => workloadsIn.get(n.name)!.some((labels) => peer.pods.matches(labels)))) continue;
+        if (matched.some((n) => workloadsIn.get(n.name)!.some((w) => peer.pods.matches(w.labels)))) continue;
         out.push({ rule: 'never-matches', subject, message: `peer "${describePeer(peer)}" selects none of the workloads declared in ${matched.map((n) => n.name).join(', ')}; check its labels` });
       }
       for (const spec of rule.ports.specs) {
@@ -163,6 +177,37 @@ export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: str
         }
       }
     }
+  }
+  return out;
+}
+
+/**
+ * Whether a rule's ports let some traffic reach the DNS port: a number, a range or every port of
+ * the protocol. A named DNS port cannot be resolved (the DNS pods are not declared), so it does not
+ * count against the rule.
+ */
+function reachesDnsPort(ports: PortMatcher, dns: DnsPort): boolean {
+  if (ports.all || typeof dns.port === 'string') return true;
+  const lo = dns.port ?? 1;
+  const hi = dns.port === undefined ? 65535 : dns.endPort ?? dns.port;
+  return ports.specs.some((spec) => spec.protocol === dns.protocol && spec.name === undefined
+    && (spec.port === undefined || (spec.port <= hi && (spec.endPort ?? spec.port) >= lo)));
+}
+
+/** `UDP 53`, `TCP 53-54`, `all TCP ports`, `UDP port "dns"`, as {@link Port.toString}. */
+function dnsPortText(p: DnsPort): string {
+  if (p.port === undefined) return `all ${p.protocol} ports`;
+  if (typeof p.port === 'string') return `${p.protocol} port "${p.port}"`;
+  return p.endPort !== undefined && p.endPort !== p.port ? `${p.protocol} ${p.port}-${p.endPort}` : `${p.protocol} ${p.port}`;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
   }
   return out;
 }

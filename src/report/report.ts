@@ -3,7 +3,8 @@ import { compare } from '../analysis/model';
 import { LocatedProblem } from '../errors';
 import { Cluster } from '../constructs/cluster';
 import { ClusterAnalysis, analyzeCluster } from './analyze';
-import { LintFinding, lintCluster } from './lint';
+import { LintFinding, lintWith } from './lint';
+import { VerdictCache } from './verdicts';
 
 /** A port the report probes, e.g. `{ protocol: 'TCP', port: 80 }` shown as `TCP 80`. */
 export interface ProbePort {
@@ -128,6 +129,7 @@ export function explainCluster(cluster: Cluster, options: ExplainOptions = {}): 
   }
   const externalPorts = externalProbePorts(analysis);
   const endpoints = endpointsOf(analysis, externalPorts);
+  const verdicts = new VerdictCache(analysis.engine);
   const flows: Flow[] = [];
   // With --project only that project's flows are probed: its report, and its rows and columns of the matrix.
   const involved = (e: Endpoint) => options.project === undefined || e.namespace === options.project;
@@ -135,7 +137,7 @@ export function explainCluster(cluster: Cluster, options: ExplainOptions = {}): 
     for (const to of endpoints) {
       if (from === to || (from.namespace === undefined && to.namespace === undefined)) continue;
       if (!involved(from) && !involved(to)) continue;
-      for (const port of to.ports) flows.push(flowOf(analysis.engine.explain({ from: from.ref, to: to.ref, port: port.port, protocol: port.protocol }), from, to));
+      for (const port of to.ports) flows.push(flowOf(verdicts.explain(from.ref, to.ref, port.port, port.protocol), from, to));
     }
   }
   const byLabel = new Map(endpoints.map((e) => [e.label, e]));
@@ -147,7 +149,7 @@ export function explainCluster(cluster: Cluster, options: ExplainOptions = {}): 
     projects,
     matrix: matrixOf(flows, byLabel),
     externalPorts: externalPorts.map(portText),
-    lint: lintCluster(analysis),
+    lint: lintWith(analysis, verdicts),
     warnings: cluster.warnings().sort((a, b) => compare(a.path, b.path) || compare(a.message, b.message)),
   };
 }
@@ -195,7 +197,7 @@ function flowOf(e: Explanation, from: Endpoint, to: Endpoint): Flow {
   };
   const rules = v.allowed ? [...v.egress.allowedBy, ...v.ingress.allowedBy].map(describe) : [];
   const denied = [v.egress, v.ingress].filter((s) => !s.allowed);
-  const reason = v.exemption ? e.text.split('\n')[1].trim()
+  const reason = e.exemptionReason !== undefined ? e.exemptionReason
     : denied.length ? denied.map((s) => (s === v.egress ? e.egress.summary : e.ingress.summary)).join('; ')
       : `${e.egress.summary}; ${e.ingress.summary}`;
   return { from: from.label, to: to.label, port: `${v.protocol} ${v.port}`, allowed: v.allowed, rules, reason };
@@ -211,12 +213,12 @@ function projectReport(analysis: ClusterAnalysis, name: string, flows: readonly 
   const ingress = flows.filter((f) => inProject(f.to)).sort((a, b) => compare(a.to, b.to) || comparePort(a.port, b.port) || compare(a.from, b.from));
   const egress = flows.filter((f) => inProject(f.from)).sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to) || comparePort(a.port, b.port));
   const workloads = analysis.workloads.filter((w) => w.namespace === name).map((w): WorkloadReport => {
-    const probe = analysis.engine.evaluate({ from: { namespace: w.namespace, name: w.name }, to: { namespace: w.namespace, name: w.name }, port: 1 });
+    const isolation = analysis.engine.isolation({ namespace: w.namespace, name: w.name });
     return {
       workload: `${w.namespace}/${w.name}`,
       ports: sortPorts((w.ports ?? []).map((p) => ({ protocol: p.protocol ?? 'TCP', port: p.containerPort }))).map(portText),
-      ingress: { isolatedBy: probe.ingress.isolatingPolicies },
-      egress: { isolatedBy: probe.egress.isolatingPolicies },
+      ingress: { isolatedBy: isolation.ingress },
+      egress: { isolatedBy: isolation.egress },
     };
   });
   return {
@@ -258,7 +260,11 @@ function summaryOf(name: string, workloads: readonly WorkloadReport[], ingress: 
   }
   const list = (fs: readonly Flow[], side: 'from' | 'to'): string => {
     const by = new Map<string, string[]>();
-    for (const f of fs) by.set(f[side], [...(by.get(f[side]) ?? []), f.port]);
+    for (const f of fs) {
+      const ports = by.get(f[side]);
+      if (ports) ports.push(f.port);
+      else by.set(f[side], [f.port]);
+    }
     return [...by].map(([k, ports]) => `${k} (${ports.join(', ')})`).join(', ');
   };
   const external = (f: Flow): boolean => !f.from.startsWith(`${name}/`) || !f.to.startsWith(`${name}/`);

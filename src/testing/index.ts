@@ -1,6 +1,6 @@
 /// <reference types="jest" />
 /**
- * Jest matchers for netiso clusters. Import once in a test file (or a `setupFilesAfterEach`
+ * Jest matchers for netiso clusters. Import once in a test file (or a `setupFilesAfterEnv`
  * module) to register them:
  *
  * ```ts

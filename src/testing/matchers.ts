@@ -1,12 +1,15 @@
 /// <reference types="jest" />
-import { EndpointRef, Explanation, parseIp } from '../analysis';
+import { EndpointRef, Explanation, parseCidr, parseIp } from '../analysis';
 import { Cluster } from '../constructs/cluster';
-import { ClusterAnalysis, analyzeCluster } from '../report/analyze';
+import { ClusterAnalysis, analyzeCluster, representative } from '../report/analyze';
+import { IpBlock } from '../values/ip-block';
 import { Port } from '../values/port';
 
 /**
  * One end of an expected flow:
  * - `'project'`: **every** workload declared in the project (or namespace), each checked on its own;
+ *   a workload is not checked against itself when a project is expanded (`from: 'a', to: 'a'`
+ *   checks every pair of distinct workloads of `a`);
  * - `'project/workload'`: one declared workload;
  * - the name of an external address (an `ExternalHost`, or a CIDR an allow-list or exposure names,
  *   e.g. `'192.168.1.1/32'`, which stands for one address of it);
@@ -38,12 +41,22 @@ function match(received: unknown, flow: FlowExpectation, allow: boolean): jest.C
   if (!isCluster(received)) throw new Error(`${allow ? 'toAllow' : 'toDeny'} expects a netiso Cluster, got ${typeof received}`);
   const analysis = analyzeCluster(received);
   const port = portQuery(flow.port);
+  const froms = resolve(analysis, flow.from);
+  const tos = resolve(analysis, flow.to);
+  // A project expands to each of its workloads; a workload talking to itself is not a flow between them.
+  const expanded = isNamespaceEnd(flow.from) || isNamespaceEnd(flow.to);
+  const what = `${describeEnd(flow.from)} -> ${describeEnd(flow.to)} on ${flow.port}`;
   const explanations: Explanation[] = [];
-  for (const from of resolve(analysis, flow.from)) {
-    for (const to of resolve(analysis, flow.to)) explanations.push(analysis.engine.explain({ from, to, ...port }));
+  for (const from of froms) {
+    for (const to of tos) {
+      if (expanded && sameWorkload(from, to)) continue;
+      explanations.push(analysis.engine.explain({ from, to, ...port }));
+    }
+  }
+  if (explanations.length === 0) {
+    throw new Error(`${what} names no pair of distinct workloads in cluster ${received.name}; a workload is not checked against itself, so declare a second workload or name a single one on both ends`);
   }
   const wrong = explanations.filter((e) => e.verdict.allowed !== allow);
-  const what = `${describeEnd(flow.from)} -> ${describeEnd(flow.to)} on ${flow.port}`;
   return {
     pass: wrong.length === 0,
     message: () => wrong.length
@@ -67,10 +80,23 @@ function describeEnd(end: FlowEnd): string {
   return typeof end === 'string' ? end : end.ip;
 }
 
+function isNamespaceEnd(end: FlowEnd): boolean {
+  return typeof end === 'string' && !end.includes('/') && parseIp(end) === undefined;
+}
+
+function sameWorkload(a: EndpointRef, b: EndpointRef): boolean {
+  return typeof a === 'object' && typeof b === 'object' && 'namespace' in a && 'namespace' in b && a.namespace === b.namespace && a.name === b.name;
+}
+
 function resolve(analysis: ClusterAnalysis, end: FlowEnd): EndpointRef[] {
   if (typeof end !== 'string') return [{ ip: end.ip }];
   if (analysis.externals.some((e) => e.name === end)) return [{ external: end }];
   if (parseIp(end)) return [{ ip: end }];
+  if (parseCidr(end)) {
+    const ip = representative(IpBlock.of(end));
+    throw new Error(`${end} is a CIDR that no allow-list or exposure of cluster ${analysis.cluster.name} names; `
+      + `use { ip: ${JSON.stringify(ip ?? 'an address')} } for one address of it, or declare it with new ExternalHost(cluster, 'name', { ip })`);
+  }
   const slash = end.indexOf('/');
   if (slash >= 0) {
     const [namespace, name] = [end.slice(0, slash), end.slice(slash + 1)];

@@ -1,5 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { k8s } from 'cdk8s-plus-27';
+import { parseIp } from '../analysis/ip';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -102,11 +103,12 @@ function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, numb
 }
 
 /**
- * IPv4 in dotted four-part decimal or any IPv6 form. ipaddr.js also accepts legacy forms such as
- * `10.1` or `0x0a.0.0.1`, which the Kubernetes API rejects.
+ * IPv4 in dotted four-part decimal or standard IPv6, the same rule the reachability engine applies
+ * ({@link parseIp}). ipaddr.js also accepts legacy forms such as `10.1` or `0x0a.0.0.1` and IPv6
+ * zone ids (`fe80::1%eth0`), which the Kubernetes API rejects.
  */
 export function isStrictIp(value: string): boolean {
-  return ipaddr.IPv4.isValidFourPartDecimal(value) || ipaddr.IPv6.isValid(value);
+  return typeof value === 'string' && parseIp(value) !== undefined;
 }
 
 function networkAddress([addr, bits]: [Address, number]): string {

@@ -1,12 +1,21 @@
 import { k8s } from 'cdk8s-plus-27';
 
+import { PROTOCOLS, Protocol } from '../analysis/model';
+
 /** Layer-4 protocols a NetworkPolicy can match. ICMP and others are undefined by the API. */
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+export type { Protocol };
+export { PROTOCOLS };
 
-const PROTOCOLS: readonly string[] = ['TCP', 'UDP', 'SCTP'];
+/**
+ * Kubernetes IANA_SVC_NAME, the only form Kubernetes accepts for a named port: at most 15
+ * lower-case letters, digits and '-', with at least one letter, no leading or trailing '-' and
+ * no '--'.
+ */
+export function isPortName(value: unknown): value is string {
+  return typeof value === 'string' && PORT_NAME.test(value);
+}
 
-/** IANA service name, the only form Kubernetes accepts for a named port. */
-const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/;
+const PORT_NAME = /^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$/;
 
 /** Options for {@link Port.of}. */
 export interface PortOptions {
@@ -65,7 +74,7 @@ export class Port {
   /** What is wrong with this value, as complete sentences with a fix; empty when valid. */
   public get problems(): string[] {
     const out: string[] = [];
-    if (!PROTOCOLS.includes(this.protocol)) {
+    if (!(PROTOCOLS as readonly string[]).includes(this.protocol)) {
       out.push(`unknown protocol ${JSON.stringify(this.protocol)}; use TCP, UDP or SCTP (NetworkPolicy cannot match other protocols)`);
     }
     const port = this.port;
@@ -75,7 +84,7 @@ export class Port {
       } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
         out.push(`port ${port} is outside 1-65535; use a whole number between 1 and 65535`);
       }
-    } else if (typeof port === 'string' && !PORT_NAME.test(port)) {
+    } else if (typeof port === 'string' && !isPortName(port)) {
       out.push(`named port ${JSON.stringify(port)} is not a valid port name; use at most 15 lowercase letters, digits and single '-', with at least one letter`);
     }
     if (this.endPort !== undefined) {

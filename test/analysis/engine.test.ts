@@ -166,6 +166,13 @@ describe('queries', () => {
     expect(v.egress.allowed).toBe(false);
   });
 
+  test('isolation names the isolating policies per direction without probing a port', () => {
+    expect(e.isolation('demo-project/web')).toEqual({ ingress: ['demo-project/nsnp-allow-nginx', 'demo-project/nsnp-network-isolate'], egress: ['demo-project/nsnp-allow-nginx'] });
+    expect(e.isolation({ namespace: 'demo-project-2', name: 'nginx' })).toEqual({ ingress: [], egress: [] });
+    expect(e.isolation({ node: 'n1' })).toEqual({ ingress: [], egress: [] });
+    expect(() => e.isolation('demo-project/nope')).toThrow('unknown workload demo-project/nope');
+  });
+
   test('traffic from a node to a pod on another node gets no exemption', () => {
     const v = e.evaluate({ from: { node: 'n1' }, to: 'demo-project/web', port: 80 });
     expect(v.exemption).toBeUndefined();
@@ -205,6 +212,10 @@ describe('explain', () => {
       { workloads: [{ namespace: 'a', name: 'p', labels: {}, node: 'n' }, { namespace: 'a', name: 'q', labels: {} }], nodes: [{ name: 'n', ip: '10.9.0.1' }] },
     );
     expect(e.explain({ from: { node: 'n' }, to: 'a/p', port: 10250 }).text).toContain("traffic from a pod's own node is always allowed");
+    // The reason is a field too, so reports need not parse the text.
+    expect(e.explain({ from: { node: 'n' }, to: 'a/p', port: 10250 }).exemptionReason).toBe("traffic from a pod's own node is always allowed, whatever the policies say");
+    expect(e.explain({ from: 'a/p', to: 'a/p', port: 80 }).exemptionReason).toBe('a pod may always connect to itself, whatever the policies say');
+    expect(e.explain({ from: 'a/q', to: 'a/p', port: 80 }).exemptionReason).toBeUndefined();
     expect(e.explain({ from: 'a/q', to: 'a/p', port: 80 }).ingress.summary).toBe('ingress to a/p: denied, isolated by a/deny; the isolating policies have no ingress rules');
   });
 });

@@ -18,6 +18,27 @@ describe('lint', () => {
     expect(lintPolicies(withDns, DNS, 'kubernetes.io/metadata.name')).toEqual([]);
   });
 
+  test('DNS ports: ranges and all-ports are checked, named ports are not held against a rule', () => {
+    const policy = (name: string, egress: unknown[]) => ({
+      kind: 'NetworkPolicy', metadata: { name, namespace: 'x' }, spec: { podSelector: {}, policyTypes: ['Egress'], egress },
+    });
+    const toDns = (ports: unknown[]) => Engine.fromManifests([policy('dns', [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports }])]);
+    const dns = (ports: { protocol: 'UDP' | 'TCP'; port?: number | string; endPort?: number }[]) => ({ ...DNS, ports });
+    const udp53 = toDns([{ protocol: 'UDP', port: 53 }]);
+    expect(lintPolicies(udp53, dns([{ protocol: 'UDP', port: 'dns' }]), 'kubernetes.io/metadata.name')).toEqual([]);
+    expect(lintPolicies(udp53, dns([{ protocol: 'UDP', port: 50, endPort: 60 }]), 'kubernetes.io/metadata.name')).toEqual([]);
+    expect(lintPolicies(udp53, dns([{ protocol: 'UDP' }]), 'kubernetes.io/metadata.name')).toEqual([]);
+    expect(lintPolicies(toDns([{ protocol: 'TCP', port: 53 }]), dns([{ protocol: 'UDP', port: 50, endPort: 60 }, { protocol: 'UDP' }]), 'kubernetes.io/metadata.name')).toEqual([{
+      rule: 'dns', subject: 'pods of x',
+      message: 'egress-isolated by x/dns, but no rule lets it reach DNS (pods with k8s-app=kube-dns in namespace kube-system on UDP 50-60, all UDP ports); name lookups will fail',
+    }]);
+    const denyAll = Engine.fromManifests([policy('deny', [])]);
+    expect(lintPolicies(denyAll, dns([{ protocol: 'UDP', port: 'dns' }]), 'kubernetes.io/metadata.name')).toEqual([{
+      rule: 'dns', subject: 'pods of x',
+      message: 'egress-isolated by x/deny, but no rule lets it reach DNS (pods with k8s-app=kube-dns in namespace kube-system on UDP port "dns"); name lookups will fail',
+    }]);
+  });
+
   test('netiso output: never-matching peers, CNI support, SNAT clients, peers outside the workspace', () => {
     const cluster = testCluster({ nodeCidrs: ['192.168.0.11/32'] });
     const ws = new Workspace(cluster, 'ws');

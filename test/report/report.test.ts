@@ -1,4 +1,5 @@
-import { Cluster, Direction, ExternalHost, IpBlock, InternalPeer, InternalWhitelist, Port, Workload, explainCluster, formatReports, representative } from '../../src';
+import { Cluster, Direction, ExternalHost, IpBlock, InternalPeer, InternalWhitelist, Port, Workload, explainCluster, formatReports } from '../../src';
+import { analyzeCluster, representative } from '../../src/report/analyze';
 import { buildCli } from '../../src/cli/main';
 import { problems, project, testCluster } from '../helpers';
 
@@ -57,9 +58,31 @@ reachability (rows: from, columns: to; externals probed on TCP 443):
 
   test('json is the report itself, and an unknown project is an error', () => {
     const report = explainCluster(twoProjects());
-    expect(JSON.parse(formatReports([report], 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+    const json = JSON.parse(formatReports([report], 'json'));
+    expect(json.cluster).toBe('test');
+    expect(json.externalPorts).toEqual(['TCP 443']);
+    expect(json.projects[0].workloads).toEqual([{ workload: 'a/web', ports: ['TCP 80'], ingress: { isolatedBy: ['a/netiso-from-b', 'a/netiso-isolation'] }, egress: { isolatedBy: [] } }]);
+    expect(json.projects[0].ingress).toEqual([{
+      from: 'b/client', to: 'a/web', port: 'TCP 80', allowed: true,
+      rules: [
+        { policy: 'b/netiso-to-a', direction: 'egress', ruleIndex: 0, description: 'b/netiso-to-a egress rule 0: to any pod in namespaces with kubernetes.io/metadata.name=a; on all ports' },
+        { policy: 'a/netiso-from-b', direction: 'ingress', ruleIndex: 0, description: 'a/netiso-from-b ingress rule 0: from any pod in namespaces with kubernetes.io/metadata.name=b; on TCP/80' },
+      ],
+      reason: 'egress from b/client: allowed, isolated by b/netiso-isolation, b/netiso-to-a; allowed by b/netiso-to-a egress rule 0; ingress to a/web: allowed, isolated by a/netiso-from-b, a/netiso-isolation; allowed by a/netiso-from-b ingress rule 0',
+    }]);
+    expect(json.matrix.cells).toEqual([{ from: 'b', to: 'a', allowed: 1, total: 1, ports: ['TCP 80'] }]);
+    expect(json.lint).toEqual([]);
     expect(report.projects.map((p) => p.name)).toEqual(['a', 'b', 'empty']);
     expect(() => explainCluster(twoProjects(), { project: 'nope' })).toThrow('cluster test has no project nope; projects: a, b, empty');
+  });
+
+  test('workloads are in the engine order: namespace, then name', () => {
+    const cluster = testCluster();
+    new Workload(project(cluster, 'a-b'), 'x', { labels: { app: 'x' } });
+    new Workload(project(cluster, 'a'), 'x', { labels: { app: 'x' } });
+    const analysis = analyzeCluster(cluster);
+    expect(analysis.workloads.map((w) => `${w.namespace}/${w.name}`)).toEqual(['a/x', 'a-b/x']);
+    expect(analysis.workloads).toBe(analysis.engine.cluster.workloads);
   });
 
   test('representative addresses of CIDRs', () => {
@@ -90,7 +113,25 @@ describe('Workload', () => {
     ]);
     const ok = testCluster();
     new Workload(project(ok, 'a'), 'web', { labels: { app: 'web' } });
+    // Cluster-level workloads of the same name in different namespaces are different workloads.
+    new Workload(ok, 'agent', { labels: { app: 'agent' }, namespace: 'ns1' });
+    new Workload(ok, 'agent', { labels: { app: 'agent' }, namespace: 'ns2' });
+    expect(problems(ok)).toEqual([]);
     expect(ok.render()[0].manifests.map((m) => m.kind)).toEqual(['Namespace', 'NetworkPolicy']);
+  });
+});
+
+describe('Workload names', () => {
+  test('are unique by namespace/name across the cluster, whichever scope declares them', () => {
+    const cluster = testCluster();
+    new Workload(project(cluster, 'a'), 'web', { labels: { app: 'web' } });
+    new Workload(cluster, 'web', { labels: { app: 'web' }, namespace: 'a' });
+    new Workload(cluster, 'dns', { labels: { app: 'dns' }, namespace: 'kube-system' });
+    new Workload(cluster, 'dns', { labels: { app: 'dns' }, namespace: 'kube-system' });
+    expect(problems(cluster)).toEqual([
+      'workload:web: workload a/web is declared on the cluster with namespace a and in project a; declare it once, or give each workload its own name',
+      'workload:dns~2: workload name "dns" is used twice in kube-system; give each workload its own name',
+    ]);
   });
 });
 
