@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { hasConnectivityChange, diffDist } from '../diff/diff';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
-import { readSide } from '../diff/sides';
+import { DiffSide, checkSides, loadSide } from '../diff/sides';
 import { renderDefinitions } from '../synth/synthesize';
 
 interface DiffOptions {
@@ -15,7 +15,8 @@ interface DiffOptions {
 /**
  * `netiso diff <base> [head]`: the connectivity diff between two dist trees. Exit codes: 0 no
  * connectivity change, 1 changes (with `--fail-on risk`: only risks), 2 error, including usage
- * errors, so a CI gate never mistakes a typo for "changes found".
+ * errors, so a CI gate never mistakes a typo for "changes found", and a side without any
+ * `<cluster>/<project>/` file (a mistyped `--dist`), so it never mistakes one for "no changes".
  */
 export function diffCommand(): Command {
   return new Command('diff')
@@ -31,9 +32,12 @@ export function diffCommand(): Command {
     .action((base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
-        const baseFiles = readSide(base, opts.dist);
-        const headFiles = opts.synth ? renderDefinitions({ projectsDir: opts.projects }).files : readSide(head as string, opts.dist);
-        const report = diffDist(baseFiles, headFiles);
+        const baseSide = loadSide('base', base, opts.dist);
+        const headSide: DiffSide = opts.synth
+          ? { role: 'head', spec: '--synth', kind: 'synth', files: renderDefinitions({ projectsDir: opts.projects }).files }
+          : loadSide('head', head as string, opts.dist);
+        for (const note of checkSides(baseSide, headSide, opts.dist)) console.error(`netiso diff: ${note}`);
+        const report = diffDist(baseSide.files, headSide.files, { base: baseSide.spec, head: headSide.spec });
         process.stdout.write(formatDiff(report, opts.format));
         const failing = opts.failOn === 'risk' ? report.risks.length > 0 : hasConnectivityChange(report);
         process.exitCode = failing ? 1 : 0;

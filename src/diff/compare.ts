@@ -1,10 +1,11 @@
 import { Engine, Labels, NAMESPACE_NAME_LABEL, RuleRef, SideVerdict, Verdict } from '../analysis';
 import { compare } from '../analysis/model';
+import { stableJson } from '../import/read';
 import { WORKSPACE_LABEL } from '../render/model';
 import { ISOLATION_POLICY_NAME } from '../render/project';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';
 import { ExternalProbe, OTHER_NAMESPACE, PodProbe, PortProbe, Probe, ProbeSet, deriveProbes } from './probes';
-import { DistTree, ProjectObjects } from './sides';
+import { DiffInputError, DistTree, ProjectObjects } from './sides';
 
 type Obj = Record<string, unknown>;
 type Projects = ReadonlyMap<string, ProjectObjects>;
@@ -24,13 +25,16 @@ interface RawChange {
   readonly rules: readonly RuleRef[];
 }
 
+/** How error messages name the two sides, e.g. `base (origin/main)`. */
+type SideLabels = { readonly base: string; readonly head: string };
+
 /** Compares two parsed sides cluster by cluster. */
-export function diffTrees(base: DistTree, head: DistTree): { projects: ProjectDiff[]; risks: Risk[] } {
+export function diffTrees(base: DistTree, head: DistTree, sides: SideLabels = { base: 'base', head: 'head' }): { projects: ProjectDiff[]; risks: Risk[] } {
   const names = [...new Set([...base.clusters.keys(), ...head.clusters.keys()])].sort(compare);
   const projects: ProjectDiff[] = [];
   const risks: Risk[] = [];
   for (const name of names) {
-    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map());
+    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map(), sides);
     projects.push(...result.projects);
     risks.push(...result.risks);
   }
@@ -38,7 +42,7 @@ export function diffTrees(base: DistTree, head: DistTree): { projects: ProjectDi
   return { projects, risks };
 }
 
-function diffCluster(cluster: string, base: Projects, head: Projects): { projects: ProjectDiff[]; risks: Risk[] } {
+function diffCluster(cluster: string, base: Projects, head: Projects, sides: SideLabels): { projects: ProjectDiff[]; risks: Risk[] } {
   const baseObjs = objectsOf(base);
   const headObjs = objectsOf(head);
   const baseNs = namespaceLabels(baseObjs);
@@ -51,13 +55,13 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
   });
   const baseLabels = labelsOn(baseNs, headNs);
   const headLabels = labelsOn(headNs, baseNs);
-  const probes = deriveProbes(baseObjs, headObjs, (ns) => [baseLabels(ns), headLabels(ns)]);
+  const probes = deriveProbes(baseObjs, headObjs, (ns) => [baseLabels(ns), headLabels(ns)], sides);
   // A project new in head had no pods in base: nothing could reach it or leave it. Without this,
   // its namespace would count as unpoliced in base, and what the new project opens (even to the
   // internet) would never show as newly allowed.
   const absent = [...head.keys()].filter((p) => !base.has(p)).map(absentNamespacePolicy);
-  const baseEngine = engineFor([...baseObjs, ...absent], probes, baseLabels);
-  const headEngine = engineFor(headObjs, probes, headLabels);
+  const baseEngine = engineFor([...baseObjs, ...absent], probes, baseLabels, sides.base);
+  const headEngine = engineFor(headObjs, probes, headLabels, sides.head);
   const projectNames = [...new Set([...base.keys(), ...head.keys()])].sort(compare);
   const isProject = new Set(projectNames);
 
@@ -70,7 +74,7 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
       changes.push({ project: src.namespace, direction: 'egress', local: src, peer: dst, port, ...why(before.egress, after.egress) });
     }
   };
-  const ref = (p: Probe) => (p.kind === 'pod' ? { namespace: p.namespace, name: p.id.slice(p.namespace.length + 1) } : { external: p.id });
+  const ref = (p: Probe) => (p.kind === 'pod' ? { namespace: p.namespace, name: p.name } : { external: p.id });
   for (const port of probes.ports) {
     const query = (src: Probe, dst: Probe) => ({ from: ref(src), to: ref(dst), port: port.port, protocol: port.protocol });
     // Matrices find the changed pod pairs cheaply; only those are evaluated for rule references.
@@ -118,10 +122,10 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
       const egressIs = headEngine.evaluate({ from: anyPod, to: ANY_ADDRESS, port: 1 }).egress.isolated;
       if (egressWas && !egressIs) risk('egress-lockdown-lifted', 'egress lockdown lifted; its pods may connect anywhere');
     }
+    const mine = headLabels(project)[WORKSPACE_LABEL];
     for (const f of own) {
       if (f.change !== 'allowed') continue;
       if (f.direction === 'ingress' && f.external) risk('external-ingress', f.text.slice(2));
-      const mine = headLabels(project)[WORKSPACE_LABEL];
       for (const ns of f.peerNamespaces) {
         const theirs = headLabels(ns)[WORKSPACE_LABEL];
         if (mine && theirs && mine !== theirs) {
@@ -136,7 +140,7 @@ function diffCluster(cluster: string, base: Projects, head: Projects): { project
 }
 
 /** Name of the stand-in policy that makes a project absent from base deny everything. */
-export const ABSENT_POLICY = 'netiso-diff-project-absent';
+const ABSENT_POLICY = 'netiso-diff-project-absent';
 
 function absentNamespacePolicy(namespace: string): Obj {
   return {
@@ -160,12 +164,17 @@ function namespaceLabels(objects: readonly Obj[]): Map<string, Labels> {
   return out;
 }
 
-function engineFor(objects: readonly Obj[], probes: ProbeSet, labels: (ns: string) => Labels): Engine {
-  return Engine.fromManifests(objects.filter((o) => o.kind === 'NetworkPolicy'), {
-    namespaces: probes.namespaces.map((name) => ({ name, labels: labels(name) })),
-    workloads: probes.pods.map((p) => ({ namespace: p.namespace, name: p.id.slice(p.namespace.length + 1), labels: p.labels, ports: probes.namedPorts })),
-    externals: probes.externals.map((e) => ({ name: e.id, ip: e.ip })),
-  });
+/** @throws DiffInputError naming `side` for a malformed policy. */
+function engineFor(objects: readonly Obj[], probes: ProbeSet, labels: (ns: string) => Labels, side: string): Engine {
+  try {
+    return Engine.fromManifests(objects.filter((o) => o.kind === 'NetworkPolicy'), {
+      namespaces: probes.namespaces.map((name) => ({ name, labels: labels(name) })),
+      workloads: probes.pods.map((p) => ({ namespace: p.namespace, name: p.name, labels: p.labels, ports: probes.namedPorts })),
+      externals: probes.externals.map((e) => ({ name: e.id, ip: e.ip })),
+    });
+  } catch (e) {
+    throw new DiffInputError(`${side}: ${(e as Error).message}`);
+  }
 }
 
 function why(before: SideVerdict, after: SideVerdict): { change: 'allowed' | 'denied'; reason: string; rules: readonly RuleRef[] } {
@@ -326,14 +335,6 @@ function diffObjects(base: ProjectObjects | undefined, head: ProjectObjects | un
   return {
     added: keys.filter((k) => !b.has(k)),
     removed: keys.filter((k) => !h.has(k)),
-    changed: keys.filter((k) => b.has(k) && h.has(k) && stable(b.get(k)) !== stable(h.get(k))),
+    changed: keys.filter((k) => b.has(k) && h.has(k) && stableJson(b.get(k)) !== stableJson(h.get(k))),
   };
-}
-
-function stable(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stable).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stable((value as Obj)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

@@ -3,11 +3,10 @@
  * changes, and renders the result as text, Markdown or JSON.
  */
 export { diffDist, hasConnectivityChange } from './diff';
+export type { SideNames } from './diff';
 export { DIFF_FORMATS, formatDiff } from './format';
 export type { DiffFormat } from './format';
 export { RISK_KINDS } from './report';
 export type { DiffReport, ProjectDiff, FlowGroup, ObjectChanges, Risk, RiskKind } from './report';
-export { DiffInputError, parseDist, readDistDirectory, readDistRevision, readSide } from './sides';
-export type { DistFiles, DistTree, ProjectObjects } from './sides';
-export { OTHER_NAMESPACE, deriveProbes } from './probes';
-export type { ExternalProbe, PodProbe, PortProbe, Probe, ProbeSet } from './probes';
+export { DiffInputError, readDistRevision, readSide } from './sides';
+export type { DistFiles } from './sides';

@@ -1,6 +1,7 @@
 import { CompiledPolicy, ContainerPort, Labels, NAMESPACE_NAME_LABEL, PROTOCOLS, Protocol, Selector, compilePolicy } from '../analysis';
 import { addressOutside, Cidr, cidrContains, cidrRange, cidrStrictlyWithin, formatIp, parseIp } from '../analysis/ip';
 import { compare } from '../analysis/model';
+import { DiffInputError } from './sides';
 
 /** Namespace name of the probe that stands for every namespace neither side names. */
 export const OTHER_NAMESPACE = '(other)';
@@ -11,6 +12,8 @@ export interface PodProbe {
   /** `namespace/name`, the workload ref given to the engine. */
   readonly id: string;
   readonly namespace: string;
+  /** The workload name within the namespace (`id` without `namespace/`). */
+  readonly name: string;
   readonly labels: Labels;
 }
 
@@ -63,10 +66,20 @@ const INTERNET_V6 = ['2001:4860:4860::8888', '2606:4700:4700::1111', '2620:fe::f
  * - named ports: Services map a name to their `port`, other names get an unused number; every
  *   pod probe declares them all.
  * Pod probes carry no IP, so ipBlock peers never match them.
+ * @throws DiffInputError naming the side (from `sides`) of a malformed policy.
  */
-export function deriveProbes(base: readonly Obj[], head: readonly Obj[], namespaceLabels: (ns: string) => readonly Labels[]): ProbeSet {
+export function deriveProbes(
+  base: readonly Obj[], head: readonly Obj[], namespaceLabels: (ns: string) => readonly Labels[], sides = { base: 'base', head: 'head' },
+): ProbeSet {
   const all = [...base, ...head];
-  const policies = all.filter((o) => o.kind === 'NetworkPolicy').map((o) => compilePolicy(o));
+  const compile = (objects: readonly Obj[], side: string): CompiledPolicy[] => {
+    try {
+      return objects.filter((o) => o.kind === 'NetworkPolicy').map((o) => compilePolicy(o));
+    } catch (e) {
+      throw new DiffInputError(`${side}: ${(e as Error).message}`);
+    }
+  };
+  const policies = [...compile(base, sides.base), ...compile(head, sides.head)];
   const services = all.filter((o) => o.kind === 'Service');
 
   const namespaces = new Set<string>([OTHER_NAMESPACE]);
@@ -103,9 +116,9 @@ export function deriveProbes(base: readonly Obj[], head: readonly Obj[], namespa
   }
   const pods: PodProbe[] = [];
   for (const ns of nsList) {
-    pods.push({ kind: 'pod', id: `${ns}/*`, namespace: ns, labels: {} });
+    pods.push({ kind: 'pod', id: `${ns}/*`, namespace: ns, name: '*', labels: {} });
     [...labelSets.get(ns)!.entries()].sort(([a], [b]) => compare(a, b)).forEach(([, labels], i) => {
-      pods.push({ kind: 'pod', id: `${ns}/${i}`, namespace: ns, labels });
+      pods.push({ kind: 'pod', id: `${ns}/${i}`, namespace: ns, name: String(i), labels });
     });
   }
 

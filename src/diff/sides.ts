@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parseDocuments } from '../import/read';
 import { listFiles } from '../synth/writer';
 
 /** Output files of one side of a diff: path relative to the dist root (`<cluster>/<project>/<file>`) → content. */
@@ -9,8 +9,6 @@ export type DistFiles = ReadonlyMap<string, string>;
 
 /** One project directory: the objects its kustomization applies, keyed by `Kind/name`. */
 export interface ProjectObjects {
-  readonly cluster: string;
-  readonly project: string;
   readonly objects: ReadonlyMap<string, Record<string, unknown>>;
 }
 
@@ -42,14 +40,15 @@ export function readDistRevision(rev: string, distPath = 'dist', cwd = process.c
     try {
       return execFileSync('git', args, { cwd, input, maxBuffer: 1 << 30, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (e) {
+      // No stderr when git could not be started at all (e.g. not installed): the spawn error says why.
       const stderr = (e as { stderr?: Buffer }).stderr?.toString().trim();
-      throw new DiffInputError(`git ${args.join(' ')} failed${stderr ? `: ${stderr}` : ''}`);
+      throw new DiffInputError(`git ${args.join(' ')} failed: ${stderr || (e as Error).message}`);
     }
   };
-  git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
   const prefix = distPath.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  // `^{commit}` makes ls-tree itself reject anything but a commit ("Not a valid object name").
   // ls-tree prints paths relative to cwd, like the distPath the user gave.
-  const entries = git(['ls-tree', '-r', '-z', rev, '--', prefix]).toString('utf8').split('\0').filter(Boolean).map((line) => {
+  const entries = git(['ls-tree', '-r', '-z', `${rev}^{commit}`, '--', prefix]).toString('utf8').split('\0').filter(Boolean).map((line) => {
     const tab = line.indexOf('\t');
     const [, type, oid] = line.slice(0, tab).split(' ');
     return { type, oid, file: line.slice(tab + 1) };
@@ -73,10 +72,29 @@ export function readDistRevision(rev: string, distPath = 'dist', cwd = process.c
  * else a git revision whose committed `distPath` is read.
  */
 export function readSide(spec: string, distPath = 'dist', cwd = process.cwd()): Map<string, string> {
+  return loadSide('base', spec, distPath, cwd).files;
+}
+
+/** One side of a diff as read, with what messages call it. */
+export interface DiffSide {
+  readonly role: 'base' | 'head';
+  /** What the command line named: a directory, a git revision, or `--synth`. */
+  readonly spec: string;
+  readonly kind: 'directory' | 'revision' | 'synth';
+  readonly files: Map<string, string>;
+}
+
+/** `base (origin/main)`: how errors and notes name a side. */
+export function sideLabel(side: Pick<DiffSide, 'role' | 'spec'>): string {
+  return `${side.role} (${side.spec})`;
+}
+
+/** {@link readSide}, remembering which side it is and whether it was a directory or a revision. */
+export function loadSide(role: 'base' | 'head', spec: string, distPath = 'dist', cwd = process.cwd()): DiffSide {
   const dir = path.resolve(cwd, spec);
-  if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) return readDistDirectory(dir);
+  if (fs.existsSync(dir) && fs.statSync(dir).isDirectory()) return { role, spec, kind: 'directory', files: readDistDirectory(dir) };
   try {
-    return readDistRevision(spec, distPath, cwd);
+    return { role, spec, kind: 'revision', files: readDistRevision(spec, distPath, cwd) };
   } catch (e) {
     if (e instanceof DiffInputError) throw new DiffInputError(`${JSON.stringify(spec)} is neither a directory nor a git revision (${e.message})`);
     throw e;
@@ -84,13 +102,57 @@ export function readSide(spec: string, distPath = 'dist', cwd = process.cwd()): 
 }
 
 /**
+ * Refuses sides without any `<cluster>/<project>/` file, which would otherwise compare as
+ * "No changes.": usually a mistyped `--dist` or directory. One case is legitimate: a base
+ * revision that predates the dist directory, while head has it (in its revision, or in the
+ * working tree for a directory or `--synth` head); every project of head is new then. An empty
+ * base directory is accepted too: it was named explicitly, as "nothing before".
+ * @returns notes for the user (stderr) about sides accepted although empty.
+ * @throws DiffInputError naming the side and the path.
+ */
+export function checkSides(base: DiffSide, head: DiffSide, distPath = 'dist', cwd = process.cwd()): string[] {
+  const dist = distPath.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  const hasProjects = (files: DistFiles) => [...files.keys()].some((rel) => rel.split('/').length === 3);
+  const missing = (side: DiffSide): string => {
+    if (side.kind === 'revision') {
+      return side.files.size === 0
+        ? `${side.role}: revision ${side.spec} has no directory ${dist}; check --dist`
+        : `${side.role}: directory ${dist} of revision ${side.spec} has no <cluster>/<project>/ files; check --dist`;
+    }
+    if (side.kind === 'directory') return `${side.role}: directory ${side.spec} has no <cluster>/<project>/ files; is it a dist directory?`;
+    return `${side.role}: --synth rendered no <cluster>/<project>/ files; check --projects`;
+  };
+  if (!hasProjects(head.files)) throw new DiffInputError(missing(head));
+  if (hasProjects(base.files)) return [];
+  if (base.kind === 'directory' && base.files.size === 0) {
+    return [`note: base directory ${base.spec} is empty; every project of head counts as new`];
+  }
+  if (base.kind === 'revision' && base.files.size === 0) {
+    const inWorkTree = () => fs.statSync(path.resolve(cwd, distPath), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (head.kind === 'revision' || inWorkTree()) {
+      return [`note: base revision ${base.spec} has no directory ${dist} (it predates it); every project of head counts as new`];
+    }
+    throw new DiffInputError(`base: revision ${base.spec} has no directory ${dist}, and neither has the working tree; check --dist`);
+  }
+  throw new DiffInputError(missing(base));
+}
+
+/**
  * Groups files into clusters and projects. A project's objects are the files its
  * `kustomization.yaml` lists, because that is what GitOps applies; files it does not list (kept
  * foreign files) are ignored. Without a kustomization every YAML file of the directory counts.
  * Files outside `<cluster>/<project>/` are ignored.
+ * @param side prefixes error messages, e.g. `base (origin/main)`.
  * @throws DiffInputError for unparsable YAML.
  */
-export function parseDist(files: DistFiles): DistTree {
+export function parseDist(files: DistFiles, side?: string): DistTree {
+  const parse = (content: string, file: string): Record<string, unknown>[] => {
+    try {
+      return parseDocuments(content, file).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+    } catch (e) {
+      throw new DiffInputError(side ? `${side}: ${(e as Error).message}` : (e as Error).message);
+    }
+  };
   const dirs = new Map<string, Map<string, string>>();
   for (const [rel, content] of files) {
     const parts = rel.split('/');
@@ -105,35 +167,24 @@ export function parseDist(files: DistFiles): DistTree {
     const dirFiles = dirs.get(key)!;
     const kustomization = dirFiles.get('kustomization.yaml');
     const names = kustomization !== undefined
-      ? kustomizationResources(kustomization, `${key}/kustomization.yaml`)
+      ? kustomizationResources(parse(kustomization, `${key}/kustomization.yaml`))
       : [...dirFiles.keys()].filter((f) => /\.ya?ml$/.test(f)).sort();
     const objects = new Map<string, Record<string, unknown>>();
     for (const name of names) {
       const content = dirFiles.get(name);
       if (content === undefined) continue;
-      for (const doc of parseYaml(content, `${key}/${name}`)) {
+      for (const doc of parse(content, `${key}/${name}`)) {
         const metadata = (doc.metadata ?? {}) as Record<string, unknown>;
         objects.set(`${String(doc.kind)}/${String(metadata.name)}`, doc);
       }
     }
     if (!clusters.has(cluster)) clusters.set(cluster, new Map());
-    clusters.get(cluster)!.set(project, { cluster, project, objects });
+    clusters.get(cluster)!.set(project, { objects });
   }
   return { clusters };
 }
 
-function kustomizationResources(content: string, file: string): string[] {
-  const [doc] = parseYaml(content, file);
+function kustomizationResources([doc]: readonly Record<string, unknown>[]): string[] {
   const resources = doc?.resources;
   return Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [];
-}
-
-function parseYaml(content: string, file: string): Record<string, unknown>[] {
-  const out: Record<string, unknown>[] = [];
-  for (const doc of parseAllDocuments(content)) {
-    if (doc.errors.length) throw new DiffInputError(`${file}: ${doc.errors[0].message}`);
-    const value = doc.toJS();
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) out.push(value as Record<string, unknown>);
-  }
-  return out;
 }

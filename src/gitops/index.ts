@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Document } from 'yaml';
 
 /** Options of {@link renderGitOps}. */
@@ -6,7 +7,10 @@ export interface GitOpsOptions {
   readonly repoUrl: string;
   /** Branch, tag or commit to follow. @default 'main' */
   readonly revision?: string;
-  /** Path of the synthesized tree inside the repository. @default 'dist' */
+  /**
+   * Path of the synthesized tree inside the repository, relative to its root (no `..`); it is
+   * normalised, e.g. `./out//dist/` becomes `out/dist`. @default 'dist'
+   */
   readonly distPath?: string;
   /** Namespace Argo CD runs in. @default 'argocd' */
   readonly argoNamespace?: string;
@@ -33,7 +37,7 @@ export function renderGitOps(clusters: readonly string[], options: GitOpsOptions
   const o = {
     revision: 'main', distPath: 'dist', argoNamespace: 'argocd', argoProject: 'default', fluxNamespace: 'flux-system', ...options,
   };
-  const dist = o.distPath.replace(/^\.\//, '').replace(/\/+$/, '');
+  const dist = repoPath(o.distPath);
   const files = new Map<string, string>();
   for (const cluster of [...clusters].sort()) {
     files.set(`argocd/${cluster}.applicationset.yaml`, applicationSet(cluster, dist, o));
@@ -43,6 +47,23 @@ export function renderGitOps(clusters: readonly string[], options: GitOpsOptions
 }
 
 type Resolved = Required<GitOpsOptions>;
+
+/**
+ * `distPath` as the controllers resolve it: relative to the repository root, in POSIX form.
+ * @throws Error for an absolute path, one leading out of the root, or the root itself.
+ */
+function repoPath(distPath: string): string {
+  const given = distPath.replace(/\\/g, '/');
+  if (path.posix.isAbsolute(given) || /^[A-Za-z]:/.test(given)) {
+    throw new Error(`dist path ${JSON.stringify(distPath)} is absolute; give it relative to the repository root, as the ApplicationSet and Flux paths need it`);
+  }
+  const normal = path.posix.normalize(given).replace(/\/+$/, '');
+  if (normal === '..' || normal.startsWith('../')) {
+    throw new Error(`dist path ${JSON.stringify(distPath)} leads out of the repository root; give it relative to the repository root, without ..`);
+  }
+  if (normal === '.') throw new Error(`dist path ${JSON.stringify(distPath)} is the repository root; keep the synthesized tree in a directory of its own`);
+  return normal;
+}
 
 function applicationSet(cluster: string, dist: string, o: Resolved): string {
   const doc = new Document({

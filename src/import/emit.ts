@@ -1,5 +1,5 @@
 import { EntryModel, ImportModel, PeerModel, PortModel, portText, ProjectModel, ServiceModel } from './model';
-import { objectRef, sortReport } from './report';
+import { objectRef } from './report';
 
 /** Options of {@link emitDefinition}. */
 export interface EmitOptions {
@@ -119,7 +119,7 @@ export function emitDefinition(model: ImportModel, options: EmitOptions = {}): s
     '// Imported from KubeSphere (v3.x network isolation) by `netiso import-kubesphere`; see docs/import.md.',
     '// It reproduces what KubeSphere\'s controller enforced for the imported objects. Review it, then run `npm run synth`.',
   ];
-  const notCarried = sortReport(model.report).filter((i) => i.severity !== 'note');
+  const notCarried = model.report.filter((i) => i.severity !== 'note');
   if (notCarried.length) {
     header.push('//', '// Not carried over as KubeSphere enforced it (the import report has the details):');
     for (const item of notCarried) {
@@ -157,15 +157,16 @@ function servicePort(p: ServiceModel['ports'][number]): Value {
   return { name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol === 'TCP' ? undefined : p.protocol };
 }
 
-/** `Port.tcp(80)`, `Port.allUdp()`, `Port.tcpRange(8000, 8100)`; anything else through `Port.of`. */
+/**
+ * `Port.tcp(80)`, `Port.allUdp()`, `Port.tcpRange(8000, 8100)`; anything else (a named port with
+ * an end port) through `Port.of`. The protocol is one of `PROTOCOLS`: the model skips NSNPs with others.
+ */
 function portValue(p: PortModel): Value {
   const proto = p.protocol.toLowerCase();
   const title = p.protocol.charAt(0) + proto.slice(1);
-  if (['tcp', 'udp', 'sctp'].includes(proto)) {
-    if (p.port === undefined && p.endPort === undefined) return new Raw(`Port.all${title}()`);
-    if (p.endPort === undefined) return new Call(`Port.${proto}`, [p.port]);
-    if (typeof p.port === 'number') return new Call(`Port.${proto}Range`, [p.port, p.endPort]);
-  }
+  if (p.port === undefined && p.endPort === undefined) return new Raw(`Port.all${title}()`);
+  if (p.endPort === undefined) return new Call(`Port.${proto}`, [p.port]);
+  if (typeof p.port === 'number') return new Call(`Port.${proto}Range`, [p.port, p.endPort]);
   return new Call('Port.of', [{ protocol: p.protocol, port: p.port, endPort: p.endPort }]);
 }
 

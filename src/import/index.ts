@@ -1,7 +1,7 @@
 import { emitDefinition, EmitOptions } from './emit';
 import { buildModel, ImportModel, ImportOptions } from './model';
 import { KubeObject, readObjects } from './read';
-import { ImportReportItem, sortReport } from './report';
+import { ImportReportItem } from './report';
 
 /** Result of an import: the definition file's source and what could not be carried over. */
 export interface ImportResult {
@@ -20,7 +20,7 @@ export interface ImportResult {
  */
 export function importKubeSphere(objects: readonly KubeObject[], options: ImportOptions & EmitOptions = {}): ImportResult {
   const model = buildModel(objects, options);
-  return { source: emitDefinition(model, options), model, report: sortReport(model.report) };
+  return { source: emitDefinition(model, options), model, report: model.report };
 }
 
 /** {@link importKubeSphere} on YAML/JSON files and directories (as `kubectl get -o yaml` writes them). */
@@ -28,11 +28,9 @@ export function importKubeSphereFiles(paths: readonly string[], options: ImportO
   return importKubeSphere(readObjects(paths), options);
 }
 
-export { buildModel, dnsLabel, KS } from './model';
-export type { EntryModel, ImportModel, ImportOptions, PeerModel, PortModel, ProjectModel, ServiceModel, WorkspaceModel } from './model';
-export { emitDefinition } from './emit';
+export type { EntryModel, ImportModel, ImportOptions, PeerModel, PortModel, ProjectModel, ServiceModel, ServicePortModel, WorkspaceModel } from './model';
 export type { EmitOptions } from './emit';
 export { parseObjects, readObjects } from './read';
 export type { KubeObject } from './read';
-export { formatReport, objectRef, sortReport } from './report';
+export { formatReport, objectRef } from './report';
 export type { ImportReportItem, ImportSeverity } from './report';

@@ -1,10 +1,13 @@
 import { parse as parseYaml } from 'yaml';
+import { compare, PROTOCOLS } from '../analysis/model';
 import { Protocol } from '../values/port';
 import type { Direction } from '../values/direction';
+import { toDnsLabel } from '../values/names';
 import type { Labels } from '../values/names';
 import type { ServicePort } from '../values/service';
+import { stableJson } from './read';
 import type { KubeObject } from './read';
-import { ImportReportItem, ImportSeverity } from './report';
+import { ImportReportItem, ImportSeverity, sortReport } from './report';
 
 /** Options of the KubeSphere import. */
 export interface ImportOptions {
@@ -39,12 +42,15 @@ export interface PortModel {
   readonly endPort?: number;
 }
 
+/** A Service port as read from the input; Kubernetes defaults the protocol to TCP, and so does the import. */
+export type ServicePortModel = ServicePort & { readonly protocol: Protocol };
+
 /** A Service as read from the input. */
 export interface ServiceModel {
   readonly namespace: string;
   readonly name: string;
   readonly selector: Labels;
-  readonly ports: readonly ServicePort[];
+  readonly ports: readonly ServicePortModel[];
   /** True when the import emits it as a `ProjectService` (see {@link ImportOptions.adoptServices}). */
   readonly adopted: boolean;
 }
@@ -105,6 +111,7 @@ export interface ImportModel {
     readonly ports?: readonly PortModel[];
   };
   readonly workspaces: readonly WorkspaceModel[];
+  /** Sorted: by severity, then object, then message. */
   readonly report: readonly ImportReportItem[];
 }
 
@@ -229,16 +236,19 @@ export function buildModel(objects: readonly KubeObject[], options: ImportOption
   }
   const imported = (ns: string) => { const m = modes.get(ns); return m !== undefined && !('skip' in m); };
 
+  /** Adopted Services by `namespace/name`: one model each, shared by every entry naming it. */
   const adopted = new Map<string, ServiceModel>();
   const serviceModel = (svc: KubeObject): ServiceModel => {
     const namespace = svc.metadata!.namespace!;
     const name = svc.metadata!.name!;
+    const known = adopted.get(`${namespace}/${name}`);
+    if (known) return known;
     const ports = servicePorts(svc);
     const type = (path(svc, 'spec', 'type') as string | undefined) ?? 'ClusterIP';
     const adopt = opts.adoptServices && imported(namespace) && type === 'ClusterIP' && ports.length > 0;
     const model: ServiceModel = { namespace, name, selector: labels(path(svc, 'spec', 'selector')), ports, adopted: adopt };
-    if (adopt) adopted.set(`${namespace}/${name}`, adopted.get(`${namespace}/${name}`) ?? model);
-    return adopted.get(`${namespace}/${name}`) ?? model;
+    if (adopt) adopted.set(`${namespace}/${name}`, model);
+    return model;
   };
 
   // NamespaceNetworkPolicies, by namespace.
@@ -338,7 +348,7 @@ export function buildModel(objects: readonly KubeObject[], options: ImportOption
   }
 
   // A failed or peerless egress NSNP still locks the project's egress down in KubeSphere; an entry makes netiso do the same.
-  for (const [namespace, nsnps] of [...locksEgress].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [namespace, nsnps] of [...locksEgress].sort(([a], [b]) => compare(a, b))) {
     const list = entries.get(namespace) ?? [];
     if (list.some((e) => e.direction === 'egress')) continue;
     list.push({
@@ -362,9 +372,9 @@ export function buildModel(objects: readonly KubeObject[], options: ImportOption
   const dns = dnsModel(inputs.services, anyEgressRule || locksEgress.size > 0, add);
 
   const projects = new Map<string, ProjectModel[]>();
-  for (const [name, mode] of [...modes].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, mode] of [...modes].sort(([a], [b]) => compare(a, b))) {
     if ('skip' in mode) continue;
-    const services = [...adopted.values()].filter((s) => s.namespace === name).sort((a, b) => a.name.localeCompare(b.name));
+    const services = [...adopted.values()].filter((s) => s.namespace === name).sort((a, b) => compare(a.name, b.name));
     const list = projects.get(mode.workspace) ?? [];
     list.push({
       name, workspace: mode.workspace, isolation: mode.isolation, why: mode.why, services,
@@ -379,10 +389,10 @@ export function buildModel(objects: readonly KubeObject[], options: ImportOption
     allowedIngressNamespaces: config.allowedIngressNamespaces,
     configSource: config.present ? config.source : undefined,
     dns,
-    workspaces: [...workspaces].sort(([a], [b]) => a.localeCompare(b)).map(([name, w]) => ({
+    workspaces: [...workspaces].sort(([a], [b]) => compare(a, b)).map(([name, w]) => ({
       name, networkIsolation: w.isolation, source: w.source, projects: projects.get(name) ?? [],
     })),
-    report,
+    report: sortReport(report),
   };
 }
 
@@ -409,10 +419,14 @@ function index(objects: readonly KubeObject[], add: Add): Inputs {
     configMap: undefined as KubeObject | undefined,
   };
   const unused = new Map<string, number>();
+  // Every copy is kept until all are read, so that which one is used does not depend on the order.
+  const copies = new Map<Map<string, KubeObject>, Map<string, KubeObject[]>>();
   const put = (map: Map<string, KubeObject>, key: string, obj: KubeObject) => {
-    if (map.has(key)) add('note', { kind: obj.kind!, namespace: obj.metadata?.namespace, name: obj.metadata!.name! }, 'appears more than once in the input; the last copy is used');
-    map.set(key, obj);
+    if (!copies.has(map)) copies.set(map, new Map());
+    const byKey = copies.get(map)!;
+    byKey.set(key, [...(byKey.get(key) ?? []), obj]);
   };
+  const configMaps = new Map<string, KubeObject>();
   for (const obj of objects) {
     const kind = obj.kind ?? '(no kind)';
     const group = (obj.apiVersion ?? '').split('/')[0];
@@ -431,19 +445,23 @@ function index(objects: readonly KubeObject[], add: Add): Inputs {
     } else if (kind === 'Service' && obj.apiVersion === 'v1' && namespace) {
       put(inputs.services, `${namespace}/${name}`, obj);
     } else if (kind === 'ConfigMap' && name === KS.configMap && (namespace ?? KS.configNamespace) === KS.configNamespace) {
-      inputs.configMap = obj;
+      put(configMaps, KS.configMap, obj);
     } else if (kind === 'Node' && obj.metadata?.annotations?.[KS.snatAnnotation]) {
       add('skipped', { kind, name }, `its ${KS.snatAnnotation} annotation (${obj.metadata.annotations[KS.snatAnnotation]}) makes KubeSphere admit ingress from those IPs to every isolated project; netiso does not generate that rule: add an ingress ExternalWhitelist with those /32 CIDRs to the projects that need it`);
     } else {
       unused.set(kind, (unused.get(kind) ?? 0) + 1);
     }
   }
+  for (const [map, byKey] of copies) {
+    for (const [key, list] of byKey) map.set(key, pickCopy(list, add));
+  }
+  inputs.configMap = configMaps.get(KS.configMap);
   if (unused.size) {
-    const summary = [...unused].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ×${n}`).join(', ');
+    const summary = [...unused].sort(([a], [b]) => compare(a, b)).map(([k, n]) => `${k} ×${n}`).join(', ');
     add('note', { kind: 'Input', name: 'other objects' }, `${summary}: not read (KubeSphere's network isolation does not depend on them)`);
   }
   // Keys are sorted so that the model does not depend on the order of the input.
-  const sorted = (m: Map<string, KubeObject>) => new Map([...m].sort(([a], [b]) => a.localeCompare(b)));
+  const sorted = (m: Map<string, KubeObject>) => new Map([...m].sort(([a], [b]) => compare(a, b)));
   return {
     namespaces: sorted(inputs.namespaces),
     workspaces: sorted(inputs.workspaces),
@@ -452,6 +470,35 @@ function index(objects: readonly KubeObject[], add: Add): Inputs {
     services: inputs.services,
     configMap: inputs.configMap,
   };
+}
+
+/**
+ * The copy of an object that appears more than once in the input, chosen whatever their order:
+ * identical copies are one object; of differing copies the one with the highest
+ * `metadata.resourceVersion` (the newest the API server wrote), then the first in canonical JSON
+ * order. Differing copies are reported as `skipped`: which one the cluster has is unknown.
+ */
+function pickCopy(copies: readonly KubeObject[], add: Add): KubeObject {
+  if (copies.length === 1) return copies[0];
+  const first = copies[0];
+  const ref = { kind: first.kind!, namespace: first.metadata?.namespace, name: first.metadata!.name! };
+  const distinct = [...new Map(copies.map((c) => [stableJson(c), c])).entries()].sort(([a], [b]) => compare(a, b)).map(([, c]) => c);
+  if (distinct.length === 1) {
+    add('note', ref, `appears ${copies.length} times in the input, as identical copies; one is used`);
+    return first;
+  }
+  const version = (o: KubeObject): bigint | undefined => {
+    const v = (o.metadata as Record<string, unknown> | undefined)?.resourceVersion;
+    return typeof v === 'string' && /^\d+$/.test(v) ? BigInt(v) : undefined;
+  };
+  const versions = distinct.map(version);
+  const byVersion = versions.every((v) => v !== undefined) && new Set(versions.map(String)).size === versions.length;
+  const chosen = byVersion ? distinct[versions.indexOf(versions.reduce((a, b) => (b! > a! ? b : a)))] : distinct[0];
+  const sortedVersions = byVersion ? ` (resourceVersion ${[...versions].sort((a, b) => (a! < b! ? -1 : 1)).join(', ')})` : '';
+  add('skipped', ref, `appears ${copies.length} times in the input with different contents${sortedVersions}; the import uses `
+    + `${byVersion ? `the newest (resourceVersion ${version(chosen)})` : 'the first in canonical JSON order'} and leaves the others out, `
+    + 'though the cluster may have one of those; keep only the current copy in the input');
+  return chosen;
 }
 
 interface Config {
@@ -503,7 +550,7 @@ function dnsModel(services: Map<string, KubeObject>, needed: boolean, add: Add):
   // numbers (a named port cannot match a host-network address) and must include 53.
   const ports: PortModel[] = [];
   const push = (p: PortModel) => { if (!ports.some((q) => q.protocol === p.protocol && q.port === p.port)) ports.push(p); };
-  for (const p of servicePorts(svc)) push({ protocol: p.protocol ?? 'TCP', port: typeof p.targetPort === 'number' ? p.targetPort : p.port });
+  for (const p of servicePorts(svc)) push({ protocol: p.protocol, port: typeof p.targetPort === 'number' ? p.targetPort : p.port });
   push({ protocol: 'UDP', port: 53 });
   push({ protocol: 'TCP', port: 53 });
   return {
@@ -539,7 +586,7 @@ function resolvePeer(
 
 function portModel(p: RawPort | undefined, problems: string[]): PortModel {
   const protocol = (p?.protocol ?? 'TCP') as Protocol;
-  if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) {
+  if (!PROTOCOLS.includes(protocol)) {
     problems.push(`protocol ${JSON.stringify(p?.protocol)} is not TCP, UDP or SCTP, and the API server rejects the NetworkPolicy`);
   }
   return { protocol, port: p?.port ?? undefined, endPort: p?.endPort ?? undefined };
@@ -555,8 +602,8 @@ export function portText(p: PortModel): string {
 function portDeviation(service: ServiceModel, ref: { kind: string; namespace: string; name: string }, add: Add): string[] {
   const differing = service.ports.filter((p) => p.targetPort !== undefined && p.targetPort !== p.port);
   if (differing.length === 0) return [];
-  const ks = differing.map((p) => `${p.protocol ?? 'TCP'} ${p.port}`).join(', ');
-  const netiso = differing.map((p) => `${p.protocol ?? 'TCP'} ${p.targetPort}`).join(', ');
+  const ks = differing.map((p) => `${p.protocol} ${p.port}`).join(', ');
+  const netiso = differing.map((p) => `${p.protocol} ${p.targetPort}`).join(', ');
   add('changed', ref, `egress to Service ${service.namespace}/${service.name}: KubeSphere allowed its port ${ks}, which connections through the Service (DNAT'd to the target port) do not match; netiso allows the target port ${netiso}`);
   return [`Service ${service.namespace}/${service.name}: KubeSphere allowed its port ${ks}, which connections through the Service `
     + `do not match after DNAT; netiso allows the target port ${netiso} instead.`];
@@ -578,7 +625,9 @@ function external(direction: Direction, source: string, cidrs: EntryModel['cidrs
 
 /**
  * Peers of one rule, split by what netiso can hold in one entry: namespaces and Services (internal)
- * and CIDRs (external), each with the rule's ports. Only called with egress peers that are not Services.
+ * and CIDRs (external), each with the rule's ports. Called with every peer of an ingress rule
+ * (Services included) and with the non-Service peers of an egress rule (egress Services become an
+ * entry of their own, which carries their port deviation).
  */
 function splitPeers(
   direction: Direction, rule: number, peers: readonly ResolvedPeer[], ports: readonly PortModel[], source: string, imported: (ns: string) => boolean,
@@ -626,9 +675,8 @@ function uniqueNames(project: string, entries: readonly EntryModel[], taken: rea
 
 /** `base` with `suffix` parts as a DNS-1123 label; too long names keep a hash of the full name. */
 export function dnsLabel(base: string, suffix: readonly string[] = []): string {
-  const clean = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
-  const tail = suffix.map(clean).filter(Boolean).join('-');
-  const head = clean(base) || 'entry';
+  const tail = suffix.map(toDnsLabel).filter(Boolean).join('-');
+  const head = toDnsLabel(base) || 'entry';
   const full = tail ? `${head}-${tail}` : head;
   if (full.length <= 63) return full;
   const hash = fnv1a(`${base}/${suffix.join('/')}`);
@@ -642,7 +690,7 @@ function fnv1a(s: string): string {
   return h.toString(36).padStart(7, '0');
 }
 
-function servicePorts(svc: KubeObject): ServicePort[] {
+function servicePorts(svc: KubeObject): ServicePortModel[] {
   return arr(path(svc, 'spec', 'ports')).map((raw) => {
     const p = raw as { port: number; targetPort?: number | string; protocol?: Protocol; name?: string };
     return {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { compare } from '../analysis/model';
+import { listFiles } from '../synth/writer';
 
 /** A Kubernetes object as read from an export; only the fields the importer looks at are typed. */
 export interface KubeObject {
@@ -22,9 +24,19 @@ export interface KubeObject {
  */
 export function parseObjects(text: string, source = 'input'): KubeObject[] {
   const out: KubeObject[] = [];
+  for (const value of parseDocuments(text, source)) collect(value, out);
+  return out;
+}
+
+/**
+ * The documents of a multi-document YAML (or JSON) text as plain values, empty documents as
+ * `null`. Throws on the first syntax error, as `<source>: <message>`.
+ */
+export function parseDocuments(text: string, source = 'input'): unknown[] {
+  const out: unknown[] = [];
   for (const doc of parseAllDocuments(text)) {
     if (doc.errors.length) throw new Error(`${source}: ${doc.errors[0].message}`);
-    collect(doc.toJS(), out);
+    out.push(doc.toJS());
   }
   return out;
 }
@@ -34,22 +46,25 @@ export function readObjects(paths: readonly string[]): KubeObject[] {
   return inputFiles(paths).flatMap((file) => parseObjects(fs.readFileSync(file, 'utf8'), file));
 }
 
-/** The files `paths` stand for: files as given, directories expanded recursively in sorted order. */
+/** The files `paths` stand for: files as given, directories expanded recursively, sorted by relative path in code-point order. */
 export function inputFiles(paths: readonly string[]): string[] {
   const out: string[] = [];
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const child = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(child);
-      else if (/\.(ya?ml|json)$/.test(entry.name)) out.push(child);
-    }
-  };
   for (const p of paths) {
     if (!fs.existsSync(p)) throw new Error(`${p} does not exist`);
-    if (fs.statSync(p).isDirectory()) walk(p);
+    if (fs.statSync(p).isDirectory()) out.push(...listFiles(p).filter((rel) => /\.(ya?ml|json)$/.test(rel)).map((rel) => path.join(p, rel)));
     else out.push(p);
   }
   return out;
+}
+
+/** `value` as JSON with object keys sorted recursively (code-point order): equal for equal content. */
+export function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return `{${Object.keys(obj).sort(compare).map((k) => `${JSON.stringify(k)}:${stableJson(obj[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function collect(value: unknown, out: KubeObject[]): void {

@@ -1,3 +1,5 @@
+import { compare } from '../analysis/model';
+
 /**
  * How an input fared in the import:
  * - `skipped`: not carried over; the output does not reproduce what KubeSphere did with it.
@@ -24,16 +26,19 @@ export function objectRef(item: Pick<ImportReportItem, 'kind' | 'namespace' | 'n
   return `${item.kind} ${item.namespace ? `${item.namespace}/` : ''}${item.name}`;
 }
 
-/** Report items in a stable order: by severity, then object, then message. */
+/** Report items in a stable, locale-independent order: by severity, then object, then message. */
 export function sortReport(items: readonly ImportReportItem[]): ImportReportItem[] {
   return [...items].sort((a, b) => ORDER[a.severity] - ORDER[b.severity]
-    || objectRef(a).localeCompare(objectRef(b)) || a.message.localeCompare(b.message));
+    || compare(objectRef(a), objectRef(b)) || compare(a.message, b.message));
 }
 
-/** The report as text, one item per line, e.g. `skipped  NamespaceNetworkPolicy demo/x: …`. */
+/**
+ * The report as text, one item per line in the given order (an import's report is sorted
+ * already), e.g. `skipped  NamespaceNetworkPolicy demo/x: …`.
+ */
 export function formatReport(items: readonly ImportReportItem[]): string {
   if (items.length === 0) return 'every input was carried over as KubeSphere enforced it\n';
   const counts = (['skipped', 'changed', 'note'] as const).map((s) => `${items.filter((i) => i.severity === s).length} ${s}`);
-  const lines = sortReport(items).map((i) => `${i.severity.padEnd(8)} ${objectRef(i)}: ${i.message}`);
+  const lines = items.map((i) => `${i.severity.padEnd(8)} ${objectRef(i)}: ${i.message}`);
   return `import report (${counts.join(', ')}):\n${lines.join('\n')}\n`;
 }

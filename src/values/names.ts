@@ -58,6 +58,14 @@ function isQualifiedName(key: string): boolean {
 }
 
 function suggestDnsLabel(value: string): string {
-  const s = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/, '');
+  const s = toDnsLabel(value).slice(0, 63).replace(/-+$/, '');
   return s || 'my-name';
+}
+
+/**
+ * `value` in DNS-1123 label characters: lowercased, every run of other characters replaced by
+ * '-', without leading or trailing '-'. Not truncated to 63 characters, and empty when nothing is left.
+ */
+export function toDnsLabel(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '');
 }

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { main } from '../../src/cli/main';
 import { readDistRevision } from '../../src';
+import { DiffInputError } from '../../src/diff';
 import { shop } from './fixtures';
 
 function writeDist(dir: string, files: Map<string, string>): void {
@@ -79,10 +80,41 @@ test('--fail-on risk exits 1 only for risks', () => {
   expect(run(dir, 'HEAD~1', 'HEAD', '--fail-on', 'risk').code).toBe(1);
 });
 
+test('a --dist that a revision does not have exits 2, naming the side', () => {
+  const result = run(dir, 'HEAD~1', 'HEAD', '--dist', 'dsit');
+  expect(result).toEqual({ code: 2, out: '', err: 'netiso diff: head: revision HEAD has no directory dsit/; check --dist' });
+  expect(run(dir, 'HEAD', 'dist', '--dist', 'dsit')).toEqual({
+    code: 2, out: '', err: 'netiso diff: base: revision HEAD has no directory dsit/, and neither has the working tree; check --dist',
+  });
+  expect(run(dir, 'HEAD~1', 'dist/prod')).toEqual({ code: 2, out: '', err: 'netiso diff: head: directory dist/prod has no <cluster>/<project>/ files; is it a dist directory?' });
+});
+
+test('a base revision from before the dist directory existed counts as empty, with a note', () => {
+  const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-diff-'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: fresh, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'test@example.com');
+  git('config', 'user.name', 'test');
+  fs.writeFileSync(path.join(fresh, 'README.md'), 'network\n');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'before dist');
+  writeDist(fresh, shop());
+  git('add', '-A');
+  git('commit', '-q', '-m', 'dist');
+  const result = run(fresh, 'HEAD~1', 'HEAD');
+  expect(result.code).toBe(1);
+  expect(result.err).toBe('netiso diff: note: base revision HEAD~1 has no directory dist/ (it predates it); every project of head counts as new');
+  expect(result.out).toContain('prod/web (added):');
+});
+
+test('git that cannot be started is reported with the spawn error', () => {
+  expect(() => readDistRevision('HEAD', 'dist', path.join(dir, 'no-such-directory'))).toThrow(new DiffInputError('git ls-tree -r -z HEAD^{commit} -- dist/ failed: spawnSync git ENOENT'));
+});
+
 test('errors exit 2', () => {
   const result = run(dir, 'no-such-revision', 'HEAD');
   expect(result.code).toBe(2);
-  expect(result.err).toMatch(/^netiso diff: "no-such-revision" is neither a directory nor a git revision/);
+  expect(result.err).toBe('netiso diff: "no-such-revision" is neither a directory nor a git revision (git ls-tree -r -z no-such-revision^{commit} -- dist/ failed: fatal: Not a valid object name no-such-revision^{commit})');
   expect(run(dir, 'HEAD').code).toBe(2);
 });
 
@@ -99,6 +131,7 @@ export default function (clusters: any) {
   fs.mkdirSync(path.join(work, 'empty'));
   const result = run(work, 'empty', '--synth');
   expect(result.code).toBe(1);
+  expect(result.err).toBe('netiso diff: note: base directory empty is empty; every project of head counts as new');
   expect(result.out).toContain([
     'RISKS:',
     '  ! [external-ingress] prod/web: ingress from CIDR 192.168.0.0/24 to all pods on TCP 22: now allowed (allowed by netiso-office rule 0)',

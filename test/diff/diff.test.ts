@@ -1,4 +1,5 @@
 import { diffDist, formatDiff, RiskKind } from '../../src';
+import { DiffInputError } from '../../src/diff';
 import { shop } from './fixtures';
 
 const kinds = (base: Map<string, string>, head: Map<string, string>): RiskKind[] => diffDist(base, head).risks.map((r) => r.kind);
@@ -94,13 +95,41 @@ test('markdown: summary, risks, then a collapsible section per project', () => {
   expect(md.match(/<\/details>/g)).toHaveLength(2);
 });
 
-test('json round-trips the report', () => {
-  const report = diffDist(shop(), shop({ webFromPartner: true }));
-  expect(JSON.parse(formatDiff(report, 'json'))).toEqual(JSON.parse(JSON.stringify(report)));
+test('json: the report with its summary, risks and per-project flows', () => {
+  const json = JSON.parse(formatDiff(diffDist(shop(), shop({ webFromPartner: true })), 'json'));
+  expect(Object.keys(json).sort()).toEqual(['projects', 'risks', 'summary']);
+  expect(json.summary).toEqual({ projectsChanged: 1, flowsAllowed: 1, flowsDenied: 0, objectsAdded: 1, objectsRemoved: 0, objectsChanged: 0 });
+  expect(json.risks).toEqual([{
+    kind: 'cross-workspace',
+    cluster: 'prod',
+    project: 'web',
+    message: 'prod/web: ingress from namespace partner (workspace other) on TCP 8080 is now allowed; web is in workspace shop',
+  }]);
+  expect(json.projects).toHaveLength(1);
+  expect(json.projects[0]).toMatchObject({ cluster: 'prod', project: 'web', status: 'changed', objects: { added: ['NetworkPolicy/netiso-from-partner'], removed: [], changed: [] } });
+  expect(json.projects[0].flows).toEqual([expect.objectContaining({ direction: 'ingress', change: 'allowed', pods: 'all pods', peer: 'all pods in namespace partner', ports: 'TCP 8080', external: false })]);
 });
 
-test('output is deterministic', () => {
-  const a = formatDiff(diffDist(shop(), shop({ webIsolation: 'none', withDb: false })), 'json');
-  const b = formatDiff(diffDist(shop(), shop({ webIsolation: 'none', withDb: false })), 'json');
-  expect(a).toBe(b);
+test('output does not depend on the order of the files', () => {
+  const reversed = (files: Map<string, string>) => new Map([...files].reverse());
+  const head = shop({ webIsolation: 'none', withDb: false });
+  const a = formatDiff(diffDist(shop(), head), 'json');
+  const b = formatDiff(diffDist(reversed(shop()), reversed(head)), 'json');
+  expect([...reversed(head).keys()]).not.toEqual([...head.keys()]);
+  expect(b).toBe(a);
+});
+
+test('unparsable YAML is reported with its side and file', () => {
+  const head = shop();
+  head.set('prod/web/NetworkPolicy.netiso-isolation.k8s.yaml', 'a: [');
+  expect(() => diffDist(shop(), head, { head: 'dist' })).toThrow(/^head \(dist\): prod\/web\/NetworkPolicy\.netiso-isolation\.k8s\.yaml: Flow sequence in block collection must be sufficiently indented and end with a \]/);
+  expect(() => diffDist(head, shop())).toThrow(/^base: prod\/web\/NetworkPolicy\.netiso-isolation\.k8s\.yaml: /);
+});
+
+test('a malformed policy is reported with its side', () => {
+  const base = shop();
+  const file = 'prod/web/NetworkPolicy.netiso-isolation.k8s.yaml';
+  base.set(file, base.get(file)!.replace(/policyTypes:\n(\s+)- Ingress/, 'policyTypes:\n$1- Sideways'));
+  expect(base.get(file)).toContain('- Sideways');
+  expect(() => diffDist(base, shop(), { base: 'origin/main' })).toThrow(new DiffInputError('base (origin/main): NetworkPolicy web/netiso-isolation: spec.policyTypes[0]: must be Ingress or Egress, got "Sideways"'));
 });

@@ -24,6 +24,17 @@ test('an ApplicationSet per cluster over dist/<cluster>/*, preserving resources 
   });
 });
 
+test('the dist path is normalised, and must stay inside the repository', () => {
+  const render = (distPath: string) => renderGitOps(['prod'], { repoUrl: 'https://example.com/net.git', distPath });
+  const [appSet] = docs(render('./out//dist/../dist/').get('argocd/prod.applicationset.yaml')!);
+  expect(appSet.spec.generators[0].git.directories).toEqual([{ path: 'out/dist/prod/*' }]);
+  expect(docs(render('out\\dist').get('flux/prod.yaml')!)[1].spec.path).toBe('./out/dist/prod');
+  expect(() => render('/srv/repo/dist')).toThrow(new Error('dist path "/srv/repo/dist" is absolute; give it relative to the repository root, as the ApplicationSet and Flux paths need it'));
+  expect(() => render('C:/repo/dist')).toThrow(new Error('dist path "C:/repo/dist" is absolute; give it relative to the repository root, as the ApplicationSet and Flux paths need it'));
+  expect(() => render('dist/../../dist')).toThrow(new Error('dist path "dist/../../dist" leads out of the repository root; give it relative to the repository root, without ..'));
+  expect(() => render('./')).toThrow(new Error('dist path "./" is the repository root; keep the synthesized tree in a directory of its own'));
+});
+
 test('a Flux GitRepository and pruning Kustomization per cluster, with the fail-open caveat', () => {
   const text = renderGitOps(['prod'], { repoUrl: 'ssh://git@example.com/net.git', revision: 'v1.2.0', fluxNamespace: 'flux' }).get('flux/prod.yaml')!;
   expect(text).toContain('# Caveat, fails open');

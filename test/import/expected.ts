@@ -156,8 +156,9 @@ export const FIXTURES: readonly Fixture[] = [
       { severity: 'changed', object: 'Service kube-system/kube-dns', says: 'neither kube-system/kube-dns nor kube-system/coredns' },
       { severity: 'note', object: 'Namespace broken', says: 'because of policy-no-peer' },
       { severity: 'note', object: 'Namespace lonely', says: 'annotation has no effect' },
-      { severity: 'note', object: 'Namespace ports-only', says: 'is named isolation-2' },
+      // Code-point order: the report's message starting 'KubeSphere' sorts before 'entry'.
       { severity: 'note', object: 'Namespace ports-only', says: 'because of policy-ports-only' },
+      { severity: 'note', object: 'Namespace ports-only', says: 'is named isolation-2' },
       { severity: 'note', object: 'Namespace sealed', says: 'because of policy-seal' },
       { severity: 'note', object: 'NamespaceNetworkPolicy in-iso/policy-ws', says: 'in workspace isolation' },
       { severity: 'note', object: 'NamespaceNetworkPolicy off/policy-off', says: 'whose isolation is off' },

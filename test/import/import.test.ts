@@ -49,11 +49,35 @@ test('the generated file for project isolation reads as a reviewer expects', () 
   expect(importKubeSphereFiles([path.join(fixtures, 'project-mode.yaml')]).source).toMatchSnapshot();
 });
 
-test('the output does not depend on the order of the input objects', () => {
-  const objects = readObjects([path.join(fixtures, 'edge-cases.yaml'), path.join(fixtures, 'egress-rules.yaml')]);
-  const reversed = [...objects].reverse();
-  expect(importKubeSphere(reversed).source).toBe(importKubeSphere(objects).source);
-  expect(importKubeSphere(reversed).report).toEqual(importKubeSphere(objects).report);
+test('the output does not depend on the order of the input objects, duplicates included', () => {
+  const read = readObjects([path.join(fixtures, 'edge-cases.yaml'), path.join(fixtures, 'egress-rules.yaml')]);
+  const named = (kind: string, name: string) => read.find((o) => o.kind === kind && o.metadata?.name === name)!;
+  // Two versions of namespace off: the newer one turns project isolation on.
+  const off = named('Namespace', 'off');
+  const older = { ...off, metadata: { ...off.metadata, resourceVersion: '9' } };
+  const newer = { ...off, metadata: { ...off.metadata, resourceVersion: '12', annotations: { 'kubesphere.io/network-isolate': 'enabled' } } };
+  // Two versions of namespace in-iso without resourceVersion, and an identical copy of a NamespaceNetworkPolicy.
+  const inIso = named('Namespace', 'in-iso');
+  const relabelled = { ...inIso, metadata: { ...inIso.metadata, labels: { ...inIso.metadata?.labels, team: 'x' } } };
+  const policy = named('NamespaceNetworkPolicy', 'policy-off');
+  const objects = [...read.map((o) => (o === off ? newer : o)), older, relabelled, { ...policy }];
+  const forward = importKubeSphere(objects);
+  const backward = importKubeSphere([...objects].reverse());
+  expect(backward.source).toBe(forward.source);
+  expect(backward.report).toEqual(forward.report);
+  expect(forward.model.workspaces.flatMap((w) => w.projects).find((p) => p.name === 'off')?.isolation).toBe('project');
+  const about = (kind: string, name: string) => forward.report.filter((i) => i.kind === kind && i.name === name);
+  expect(about('Namespace', 'off')).toEqual([{
+    severity: 'skipped', kind: 'Namespace', namespace: undefined, name: 'off',
+    message: 'appears 2 times in the input with different contents (resourceVersion 9, 12); the import uses the newest (resourceVersion 12) and leaves the others out, though the cluster may have one of those; keep only the current copy in the input',
+  }]);
+  expect(about('Namespace', 'in-iso')).toEqual([{
+    severity: 'skipped', kind: 'Namespace', namespace: undefined, name: 'in-iso',
+    message: 'appears 2 times in the input with different contents; the import uses the first in canonical JSON order and leaves the others out, though the cluster may have one of those; keep only the current copy in the input',
+  }]);
+  expect(about('NamespaceNetworkPolicy', 'policy-off')).toEqual([
+    { severity: 'note', kind: 'NamespaceNetworkPolicy', namespace: 'off', name: 'policy-off', message: 'appears 2 times in the input, as identical copies; one is used' },
+  ]);
 });
 
 describe('options', () => {
