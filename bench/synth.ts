@@ -6,7 +6,8 @@ import * as YAML from 'yaml';
 import { ClusterSet } from '../src/constructs/cluster-set';
 import { manifestFileName } from '../src/synth/canonical';
 import { streamTree } from '../src/synth/files';
-import { listFiles, writeTree } from '../src/synth/writer';
+import { writeTree } from '../src/synth/writer';
+import { listFiles } from '../src/k8s/files';
 import { generateProjects } from './generate';
 import { Row, Section } from './table';
 

@@ -1,4 +1,4 @@
-import { compare } from './compare';
+import { compare } from './k8s/compare';
 /** One problem found during validation, located in the construct tree. */
 export interface LocatedProblem {
   /** Cluster name, then construct path below it, e.g. `demo/demo-project/office`. */

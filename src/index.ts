@@ -1,6 +1,6 @@
 export * from './values/port';
 export * from './values/ip-block';
-export * from './values/names';
+export * from './k8s/names';
 export * from './values/direction';
 export * from './values/service';
 export * from './values/internal-peer';

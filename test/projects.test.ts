@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { definitionFiles, loadDefinitions } from '../src/synth/load';
 import { renderTree } from '../src/synth/files';
-import { listFiles } from '../src/synth/writer';
+import { listFiles } from '../src/k8s/files';
 
 // Every definition file under projects/ is snapshot-tested: adding a file adds its snapshot.
 const root = path.join(__dirname, '..');

@@ -5,7 +5,7 @@ import { generateProjects } from '../bench/generate';
 import { ClusterSet } from '../src/constructs/cluster-set';
 import { renderTree } from '../src/synth/files';
 import { loadDefinitions } from '../src/synth/load';
-import { listFiles } from '../src/synth/writer';
+import { listFiles } from '../src/k8s/files';
 
 /**
  * `netiso synth` writes manifests itself instead of running cdk8s's App.synth() (quadratic in the

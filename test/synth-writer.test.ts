@@ -4,7 +4,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { SynthesisError } from '../src/errors';
 import { synthesize } from '../src/synth/synthesize';
-import { listFiles, writeTree } from '../src/synth/writer';
+import { writeTree } from '../src/synth/writer';
+import { listFiles } from '../src/k8s/files';
 import { KUSTOMIZATION_HEADER } from '../src/synth/files';
 // The module object itself: `import * as` gives a read-only namespace that jest cannot spy on.
 import nodeFs = require('fs');

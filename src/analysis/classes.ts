@@ -1,5 +1,6 @@
-import { IpAddress, IpBlock, cidrContains, cidrRange } from './ip';
-import { ContainerPort, Labels, NamespaceInfo, compare } from './model';
+import { IpAddress, IpBlock, cidrContains, cidrRange } from '../k8s/ip';
+import { ContainerPort, Labels, NamespaceInfo } from './model';
+import { compare } from '../k8s/compare';
 import { Peer } from './peers';
 import { CompiledPolicy, CompiledRule } from './policy';
 

@@ -1,9 +1,9 @@
-import { compare } from './model';
+import { compare } from '../k8s/compare';
 import { describePeers } from './peers';
 import { describePorts } from './ports';
 import { CompiledPolicy, CompiledRule, compilePolicy } from './policy';
-import { describeSelector } from './selector';
-import { isRecord } from './errors';
+import { describeSelector } from '../k8s/selector';
+import { isRecord } from '../k8s/errors';
 
 /** One rule in plain words. */
 export interface RuleDescription {

@@ -1,9 +1,10 @@
 import { ClassIndex, PodRecord, buildClassIndex } from './classes';
-import { ManifestError } from './errors';
+import { ManifestError } from '../k8s/errors';
 import { Explanation, explainVerdict } from './explain';
-import { IpAddress, parseIp } from './ip';
+import { IpAddress, parseIp } from '../k8s/ip';
 import { ReachabilityMatrix, computeMatrix } from './matrix';
-import { Cluster, ClusterInputs, ClusterNode, ContainerPort, NamespaceInfo, PROTOCOLS, Protocol, compare, loadCluster } from './model';
+import { Cluster, ClusterInputs, ClusterNode, ContainerPort, NamespaceInfo, PROTOCOLS, Protocol, loadCluster } from './model';
+import { compare } from '../k8s/compare';
 import { PeerSubject, peerListMatches } from './peers';
 import { CompiledPolicy, Direction, compilePolicy } from './policy';
 

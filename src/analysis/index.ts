@@ -3,17 +3,17 @@
  * allowed under a set of `networking.k8s.io/v1` NetworkPolicies, explains
  * why, describes policies in plain words, and computes all-pairs matrices.
  */
-export { ManifestError } from './errors';
+export { ManifestError } from '../k8s/errors';
 export { PROTOCOLS, NAMESPACE_NAME_LABEL, loadCluster } from './model';
 export type { Protocol, Labels, ContainerPort, Workload, ExternalEndpoint, ClusterNode, NamespaceInfo, ClusterInputs, Cluster } from './model';
-export { compileSelector, describeSelector, MATCH_ALL } from './selector';
-export type { Selector, Requirement, SelectorOperator } from './selector';
+export { compileSelector, describeSelector, MATCH_ALL } from '../k8s/selector';
+export type { Selector, Requirement, SelectorOperator } from '../k8s/selector';
 export { compilePorts, describePorts, describePortSpec } from './ports';
 export type { PortSpec, PortMatcher } from './ports';
 export { compilePeers, peerMatches, peerListMatches, describePeer, describePeers } from './peers';
 export type { Peer, PeerList, PeerSubject } from './peers';
-export { parseIp, parseCidr, cidrContains, ipBlockMatches } from './ip';
-export type { IpAddress, Cidr, IpBlock } from './ip';
+export { parseIp, parseCidr, cidrContains, ipBlockMatches } from '../k8s/ip';
+export type { IpAddress, Cidr, IpBlock } from '../k8s/ip';
 export { compilePolicy } from './policy';
 export type { CompiledPolicy, CompiledRule, Direction } from './policy';
 export { describePolicy, describeManifests } from './describe';

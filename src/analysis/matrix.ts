@@ -1,5 +1,6 @@
 import { ClassIndex, ClassSet, WorkloadClass } from './classes';
-import { Protocol, compare } from './model';
+import { Protocol } from './model';
+import { compare } from '../k8s/compare';
 import { CompiledPolicy } from './policy';
 
 /**

@@ -1,14 +1,10 @@
-import { compare } from '../compare';
-import { ManifestError, isRecord } from './errors';
+import { compare } from '../k8s/compare';
+import { ManifestError, isRecord } from '../k8s/errors';
+import { Labels, NAMESPACE_NAME_LABEL } from '../k8s/names';
+import { PROTOCOLS, Protocol } from '../k8s/protocol';
 
-/** Transport protocols a NetworkPolicy can name. */
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
-export const PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
-
-export type Labels = Readonly<Record<string, string>>;
-
-/** The label the control plane puts on every namespace; policies rely on it to name a namespace. */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+export type { Labels, Protocol };
+export { NAMESPACE_NAME_LABEL, PROTOCOLS };
 
 /** A container port as declared in a pod template. `protocol` defaults to TCP. */
 export interface ContainerPort {
@@ -188,4 +184,3 @@ function stringMap(value: unknown, subject: string, field: string): Labels {
   return value as Labels;
 }
 
-export { compare };

@@ -1,7 +1,7 @@
-import { FieldContext, child, fail, isRecord } from './errors';
-import { IpAddress, IpBlock, cidrStrictlyWithin, ipBlockMatches, parseCidr } from './ip';
+import { FieldContext, child, fail, isRecord } from '../k8s/errors';
+import { IpAddress, IpBlock, cidrStrictlyWithin, ipBlockMatches, parseCidr } from '../k8s/ip';
 import { Labels } from './model';
-import { MATCH_ALL, Selector, compileSelector, describeSelector } from './selector';
+import { MATCH_ALL, Selector, compileSelector, describeSelector } from '../k8s/selector';
 
 /**
  * One element of a rule's `from`/`to` list.

@@ -1,7 +1,7 @@
-import { FieldContext, ManifestError, child, fail, isRecord } from './errors';
+import { FieldContext, ManifestError, child, fail, isRecord } from '../k8s/errors';
 import { PeerList, compilePeers } from './peers';
 import { PortMatcher, compilePorts } from './ports';
-import { MATCH_ALL, Selector, compileSelector } from './selector';
+import { MATCH_ALL, Selector, compileSelector } from '../k8s/selector';
 
 export type Direction = 'ingress' | 'egress';
 

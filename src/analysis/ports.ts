@@ -1,4 +1,4 @@
-import { FieldContext, child, fail, isRecord } from './errors';
+import { FieldContext, child, fail, isRecord } from '../k8s/errors';
 import { isPortName } from '../values/port';
 import { ContainerPort, PROTOCOLS, Protocol } from './model';
 

@@ -4,7 +4,7 @@ import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
 import { IpBlock, ipBlocks } from '../values/ip-block';
-import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../values/names';
+import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
 import { Port } from '../values/port';
 import { isStrictIp } from '../values/ip-block';
 import type { IsolatedProject } from './project';

@@ -1,6 +1,6 @@
 import { PeerSpec, PolicySpec, RuleSpec } from '../render/model';
 import { Direction } from '../values/direction';
-import { Labels, labelProblems } from '../values/names';
+import { Labels, labelProblems } from '../k8s/names';
 import { Port } from '../values/port';
 import { ProjectPart } from './part';
 import { IsolatedProject } from './project';

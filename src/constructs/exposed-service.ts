@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IngressPathSpec, IngressPathType, renderIngress } from '../render/ingress';
 import { Manifest, PeerSpec, PolicySpec } from '../render/model';
 import { IpBlock, ipBlocks } from '../values/ip-block';
-import { annotationProblems, dnsSubdomainProblems } from '../values/names';
+import { annotationProblems, dnsSubdomainProblems } from '../k8s/names';
 import { Port } from '../values/port';
 import { ServicePort, targetPorts } from '../values/service';
 import { addWarning } from '../warnings';

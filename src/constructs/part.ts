@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Manifest, PolicySpec } from '../render/model';
-import { dnsLabelProblems } from '../values/names';
+import { dnsLabelProblems } from '../k8s/names';
 import { IsolatedProject } from './project';
 
 /**

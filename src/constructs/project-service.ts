@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from '../render/manifest';
 import { Manifest, MANAGED_BY } from '../render/model';
-import { Labels } from '../values/names';
+import { Labels } from '../k8s/names';
 import { IServicePeer, ServiceDescription, ServicePort, serviceProblems } from '../values/service';
 import { ProjectPart } from './part';
 import { IsolatedProject } from './project';

@@ -2,10 +2,12 @@ import { Chart } from 'cdk8s';
 import { IsolationMode, Manifest, PolicySpec } from '../render/model';
 import { ISOLATION_POLICY_NAME, renderProject } from '../render/project';
 import { policyKey } from '../render/policy';
-import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
+import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
 import { Cluster } from './cluster';
 import { isProjectPart, ProjectPart, uniqueId } from './part';
 import { Workspace } from './workspace';
+import type { IProjectPeer } from '../values/internal-peer';
+import type { IServicePeer } from '../values/service';
 import { addWarning } from '../warnings';
 
 /** Props of an {@link IsolatedProject}. */
@@ -40,7 +42,7 @@ export interface IsolatedProjectProps {
  * ingress only from the same project (or workspace) and the cluster's allowed namespaces; egress
  * stays open until the first egress allow-list entry.
  */
-export class IsolatedProject extends Chart {
+export class IsolatedProject extends Chart implements IProjectPeer {
   /** The project (and namespace) name. */
   public readonly name: string;
   public readonly cluster: Cluster;
@@ -65,6 +67,11 @@ export class IsolatedProject extends Chart {
   /** Effective isolation mode, after applying the workspace default. */
   public get isolation(): IsolationMode {
     return this.props.isolation ?? (this.workspace?.networkIsolation ? 'workspace' : 'project');
+  }
+
+  /** The Service of this name declared in the project (a `ProjectService` or an exposure's), if any. */
+  public findService(name: string): IServicePeer | undefined {
+    return this.parts.find((p) => p.name === name && 'describeService' in p) as unknown as IServicePeer | undefined;
   }
 
   /** Allow-list entries, Services and exposures of this project, in declaration order. */

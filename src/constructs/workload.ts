@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { isStrictIp } from '../values/ip-block';
-import { dnsLabelProblems, Labels, labelProblems } from '../values/names';
+import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
 import { isPortName, PROTOCOLS, Protocol } from '../values/port';
 import type { Cluster } from './cluster';
 import { uniqueId } from './part';

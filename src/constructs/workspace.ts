@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { dnsLabelProblems } from '../values/names';
+import { dnsLabelProblems } from '../k8s/names';
 import { Cluster } from './cluster';
 
 /** Props of a {@link Workspace}. */

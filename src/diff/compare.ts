@@ -1,6 +1,6 @@
 import { Engine, Labels, NAMESPACE_NAME_LABEL, RuleRef, SideVerdict, Verdict } from '../analysis';
-import { compare } from '../analysis/model';
-import { stableJson } from '../import/read';
+import { compare } from '../k8s/compare';
+import { stableJson } from '../k8s/read';
 import { WORKSPACE_LABEL } from '../render/model';
 import { ISOLATION_POLICY_NAME } from '../render/project';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';

@@ -1,6 +1,6 @@
 import { CompiledPolicy, ContainerPort, Labels, NAMESPACE_NAME_LABEL, PROTOCOLS, Protocol, Selector, compilePolicy } from '../analysis';
-import { addressOutside, Cidr, cidrContains, cidrRange, cidrStrictlyWithin, formatIp, parseIp } from '../analysis/ip';
-import { compare } from '../analysis/model';
+import { addressOutside, Cidr, cidrContains, cidrRange, cidrStrictlyWithin, formatIp, parseIp } from '../k8s/ip';
+import { compare } from '../k8s/compare';
 import { DiffInputError } from './sides';
 
 /** Namespace name of the probe that stands for every namespace neither side names. */

@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocuments } from '../import/read';
-import { listFiles } from '../synth/writer';
+import { parseDocuments } from '../k8s/read';
+import { listFiles } from '../k8s/files';
 
 /** Output files of one side of a diff: path relative to the dist root (`<cluster>/<project>/<file>`) → content. */
 export type DistFiles = ReadonlyMap<string, string>;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { listFiles } from '../synth/writer';
+import { listFiles } from '../k8s/files';
 import { GITOPS_HEADER } from './index';
 
 /** Cluster names of a dist tree: its top-level directories, sorted. */

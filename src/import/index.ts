@@ -1,6 +1,6 @@
 import { emitDefinition, EmitOptions } from './emit';
 import { buildModel, ImportModel, ImportOptions } from './model';
-import { KubeObject, readObjects } from './read';
+import { KubeObject, readObjects } from '../k8s/read';
 import { ImportReportItem } from './report';
 
 /** Result of an import: the definition file's source and what could not be carried over. */
@@ -30,7 +30,7 @@ export function importKubeSphereFiles(paths: readonly string[], options: ImportO
 
 export type { EntryModel, ImportModel, ImportOptions, PeerModel, PortModel, ProjectModel, ServiceModel, ServicePortModel, WorkspaceModel } from './model';
 export type { EmitOptions } from './emit';
-export { parseObjects, readObjects } from './read';
-export type { KubeObject } from './read';
+export { parseObjects, readObjects } from '../k8s/read';
+export type { KubeObject } from '../k8s/read';
 export { formatReport, objectRef } from './report';
 export type { ImportReportItem, ImportSeverity } from './report';

@@ -1,12 +1,13 @@
 import { parse as parseYaml } from 'yaml';
-import { compare, PROTOCOLS } from '../analysis/model';
+import { PROTOCOLS } from '../analysis/model';
+import { compare } from '../k8s/compare';
 import { Protocol } from '../values/port';
 import type { Direction } from '../values/direction';
-import { toDnsLabel } from '../values/names';
-import type { Labels } from '../values/names';
+import { toDnsLabel } from '../k8s/names';
+import type { Labels } from '../k8s/names';
 import type { ServicePort } from '../values/service';
-import { stableJson } from './read';
-import type { KubeObject } from './read';
+import { stableJson } from '../k8s/read';
+import type { KubeObject } from '../k8s/read';
 import { ImportReportItem, ImportSeverity, sortReport } from './report';
 
 /** Options of the KubeSphere import. */

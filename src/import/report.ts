@@ -1,4 +1,4 @@
-import { compare } from '../analysis/model';
+import { compare } from '../k8s/compare';
 
 /**
  * How an input fared in the import:

@@ -1,6 +1,9 @@
 import { IpBlock } from '../values/ip-block';
-import { Labels } from '../values/names';
+import { Labels } from '../k8s/names';
 import { Port } from '../values/port';
+import { PeerSpec, RuleSpec } from '../values/peer-spec';
+
+export type { PeerSpec, RuleSpec };
 
 /** A Kubernetes object as plain JSON, ready to serialise. */
 export interface Manifest {
@@ -52,22 +55,6 @@ export interface DnsSettings {
   readonly ports: readonly Port[];
   /** NodeLocal DNSCache address, e.g. 169.254.25.10; undefined when the cluster has none. */
   readonly nodeLocalIp?: string;
-}
-
-/** One side of a connection, resolved from a construct's declaration. */
-export type PeerSpec =
-  /** Pods (all, or those matching `podSelector`) of the namespace named `namespace`. */
-  | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
-  /** Pods of every namespace of a workspace. */
-  | { readonly kind: 'workspace'; readonly workspace: string }
-  /** Pods of the policy's own namespace. */
-  | { readonly kind: 'own-namespace'; readonly podSelector?: Labels }
-  | { readonly kind: 'ip-block'; readonly block: IpBlock };
-
-/** One rule: at least one peer (an empty peer list would mean everyone), and ports (empty = all ports). */
-export interface RuleSpec {
-  readonly peers: readonly PeerSpec[];
-  readonly ports: readonly Port[];
 }
 
 /** A NetworkPolicy before it is turned into a manifest. */

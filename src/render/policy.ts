@@ -1,7 +1,7 @@
-import { compare } from '../compare';
+import { compare } from '../k8s/compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
-import { Labels } from '../values/names';
+import { Labels } from '../k8s/names';
 import { mergePorts, Port } from '../values/port';
 import { ClusterSettings, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL } from './model';
 

@@ -1,8 +1,8 @@
-import { compare } from '../compare';
+import { compare } from '../k8s/compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
 import { IpBlock } from '../values/ip-block';
-import { Labels } from '../values/names';
+import { Labels } from '../k8s/names';
 import {
   ClusterSettings, IsolationMode, KUBESPHERE_NAMESPACE_LABEL, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL,
 } from './model';

@@ -1,6 +1,6 @@
 import { ClusterNode, Engine, ExternalEndpoint, NamespaceInfo, Workload as EngineWorkload, parseCidr } from '../analysis';
-import { addressOutside, cidrRange, formatIp } from '../analysis/ip';
-import { compare } from '../analysis/model';
+import { addressOutside, cidrRange, formatIp } from '../k8s/ip';
+import { compare } from '../k8s/compare';
 import { Cluster, RenderedProject } from '../constructs/cluster';
 import { ExposedService } from '../constructs/exposed-service';
 import { ExternalWhitelist } from '../constructs/external-whitelist';

@@ -1,5 +1,5 @@
 import { Engine, Labels, NAMESPACE_NAME_LABEL, PeerSubject, PortMatcher, Protocol, Workload, describePeer, peerListMatches, parseIp } from '../analysis';
-import { compare } from '../analysis/model';
+import { compare } from '../k8s/compare';
 import { ExposedService } from '../constructs/exposed-service';
 import { InternalWhitelist } from '../constructs/internal-whitelist';
 import { ClusterAnalysis } from './analyze';

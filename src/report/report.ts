@@ -1,5 +1,5 @@
 import { Direction, EndpointRef, Explanation, PolicyDescription, Protocol, RuleRef, describePolicy } from '../analysis';
-import { compare } from '../analysis/model';
+import { compare } from '../k8s/compare';
 import { LocatedProblem } from '../errors';
 import { Cluster } from '../constructs/cluster';
 import { ClusterAnalysis, analyzeCluster } from './analyze';

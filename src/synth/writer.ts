@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MANAGED_BY } from '../render/model';
 import { KUSTOMIZATION_MARK } from './files';
+import { listFiles } from '../k8s/files';
 
 /** What a write did, by relative path; each list sorted. */
 export interface WriteReport {
@@ -113,20 +114,6 @@ export function isGenerated(file: string): boolean {
   const text = fs.readFileSync(file, 'utf8');
   if (name === 'kustomization.yaml') return text.startsWith(KUSTOMIZATION_MARK);
   return MANAGED_BY_LINE.test(text);
-}
-
-/** All files (and symbolic links) below `dir`, relative, with `/` separators, sorted. */
-export function listFiles(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const child = rel ? `${rel}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else out.push(child);
-    }
-  };
-  walk('');
-  return out.sort();
 }
 
 /**

@@ -1,8 +1,24 @@
-import type { Cluster } from '../constructs/cluster';
-import type { IsolatedProject } from '../constructs/project';
-import { PeerSpec } from '../render/model';
-import { dnsLabelProblems, Labels, labelProblems } from './names';
+import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
+import { PeerSpec } from './peer-spec';
 import { IServicePeer, ServiceDescription, serviceProblems } from './service';
+
+/**
+ * What a peer needs of a cluster to resolve project and Service references, so that peers do not
+ * depend on the constructs (in the way aws-cdk's `Peer` takes an `IConnectable`).
+ */
+export interface IPeerScope {
+  readonly name: string;
+  /** The project of this name, if the cluster defines it. */
+  findProject(name: string): IProjectPeer | undefined;
+}
+
+/** A project as a peer sees it: a name in a cluster, and its Services by name. */
+export interface IProjectPeer {
+  readonly name: string;
+  readonly cluster: IPeerScope;
+  /** The Service of this name declared in the project, if any. */
+  findService(name: string): IServicePeer | undefined;
+}
 
 /** Options for project and namespace peers. */
 export interface PodPeerOptions {
@@ -23,7 +39,7 @@ export interface ResolvedPeer {
 }
 
 type Target =
-  | { readonly kind: 'project'; readonly project: string | IsolatedProject; readonly podSelector?: Labels }
+  | { readonly kind: 'project'; readonly project: string | IProjectPeer; readonly podSelector?: Labels }
   | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
   | { readonly kind: 'service'; readonly service: IServicePeer | ServiceLookup | ServiceDescription };
 
@@ -33,7 +49,7 @@ type Target =
  */
 export class InternalPeer {
   /** Pods of another project of the same cluster, by name or construct. The project must exist. */
-  public static project(project: string | IsolatedProject, options: PodPeerOptions = {}): InternalPeer {
+  public static project(project: string | IProjectPeer, options: PodPeerOptions = {}): InternalPeer {
     return new InternalPeer({ kind: 'project', project, podSelector: options.podSelector });
   }
 
@@ -70,7 +86,7 @@ export class InternalPeer {
   }
 
   /** Problems resolving this peer in `cluster`. */
-  public problems(cluster: Cluster): string[] {
+  public problems(cluster: IPeerScope): string[] {
     const t = this.target;
     switch (t.kind) {
       case 'project': {
@@ -96,7 +112,7 @@ export class InternalPeer {
   }
 
   /** The peer as a selector. Valid peer assumed. */
-  public resolve(cluster: Cluster): ResolvedPeer {
+  public resolve(cluster: IPeerScope): ResolvedPeer {
     const t = this.target;
     switch (t.kind) {
       case 'project':
@@ -110,12 +126,11 @@ export class InternalPeer {
     }
   }
 
-  private lookup(cluster: Cluster): ServiceDescription | string {
+  private lookup(cluster: IPeerScope): ServiceDescription | string {
     const s = (this.target as { service: IServicePeer | ServiceLookup | ServiceDescription }).service;
     if ('describeService' in s) return s.describeService();
     if ('selector' in s || 'namespace' in s) return s as ServiceDescription;
-    const project = cluster.findProject(s.project);
-    const found = project?.parts.find((p) => p.name === s.name && 'describeService' in p) as unknown as IServicePeer | undefined;
+    const found = cluster.findProject(s.project)?.findService(s.name);
     if (!found) {
       return `${this} is not defined in cluster ${cluster.name}; define it with new ProjectService(project, ${JSON.stringify(s.name)}, …) in project ${s.project}, or describe it inline with { namespace, name, selector, ports }`;
     }

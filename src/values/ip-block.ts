@@ -1,6 +1,6 @@
 import * as ipaddr from 'ipaddr.js';
 import { k8s } from 'cdk8s-plus-27';
-import { parseIp } from '../analysis/ip';
+import { parseIp } from '../k8s/ip';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 

@@ -1,4 +1,4 @@
-import { dnsLabelProblems, Labels, labelProblems } from './names';
+import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
 import { mergePorts, Port, Protocol } from './port';
 
 /** One port of a Service. */

@@ -1,4 +1,4 @@
-import { addressOutside, formatIp, parseCidr } from '../../src/analysis/ip';
+import { addressOutside, formatIp, parseCidr } from '../../src/k8s/ip';
 
 const cidr = (text: string) => parseCidr(text)!;
 

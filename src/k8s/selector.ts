@@ -1,5 +1,6 @@
 import { FieldContext, child, fail, isRecord } from './errors';
-import { Labels, compare } from './model';
+import { Labels } from './names';
+import { compare } from './compare';
 
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
 

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { compare } from '../analysis/model';
-import { listFiles } from '../synth/writer';
+import { compare } from './compare';
+import { inputFiles } from './files';
 
 /** A Kubernetes object as read from an export; only the fields the importer looks at are typed. */
 export interface KubeObject {
@@ -44,17 +43,6 @@ export function parseDocuments(text: string, source = 'input'): unknown[] {
 /** Every object of the given files, and of the `*.yaml`, `*.yml` and `*.json` files below given directories (sorted). */
 export function readObjects(paths: readonly string[]): KubeObject[] {
   return inputFiles(paths).flatMap((file) => parseObjects(fs.readFileSync(file, 'utf8'), file));
-}
-
-/** The files `paths` stand for: files as given, directories expanded recursively, sorted by relative path in code-point order. */
-export function inputFiles(paths: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const p of paths) {
-    if (!fs.existsSync(p)) throw new Error(`${p} does not exist`);
-    if (fs.statSync(p).isDirectory()) out.push(...listFiles(p).filter((rel) => /\.(ya?ml|json)$/.test(rel)).map((rel) => path.join(p, rel)));
-    else out.push(p);
-  }
-  return out;
 }
 
 /** `value` as JSON with object keys sorted recursively (code-point order): equal for equal content. */
