@@ -1,6 +1,7 @@
 import { compare } from '../k8s/compare';
 import { describePeers } from './peers';
-import { describePorts } from './ports';
+import { describePortSpec, describePorts } from './ports';
+import { TierPeer, TierRule } from './tiers';
 import { CompiledPolicy, CompiledRule, compilePolicy } from './policy';
 import { describeSelector } from '../k8s/selector';
 import { isRecord } from '../k8s/errors';
@@ -71,3 +72,32 @@ function directionLines(name: string, word: 'from' | 'to', d: DirectionDescripti
   if (d.rules.length === 0) return [`  ${name}: deny all (isolated, no rules)`];
   return [`  ${name}: allow only`, ...d.rules.map((r) => `    ${ruleLine(r, word)}`)];
 }
+
+/** Plain words for one peer of any API, e.g. `any pod in namespace demo`, `CIDR 10.0.0.0/8`, `Cilium entity host`. */
+export function describeTierPeer(peer: TierPeer): string {
+  switch (peer.kind) {
+    case 'all': return 'everyone';
+    case 'ips': return peer.blocks.map((b) => `CIDR ${b.key}`).join(' OR ');
+    case 'nodes': return peer.nodes.matchesAll ? 'every node' : `nodes with ${describeSelector(peer.nodes)}`;
+    case 'entity': return `the ${peer.entity} entity`;
+    case 'pods': {
+      const pods = peer.pods.matchesAll ? 'any pod' : `pods with ${describeSelector(peer.pods)}`;
+      if ('own' in peer.namespaces) return `${pods} in namespace ${peer.namespaces.own}`;
+      return peer.namespaces.matchesAll ? `${pods} in any namespace` : `${pods} in namespaces with ${describeSelector(peer.namespaces)}`;
+    }
+  }
+}
+
+/**
+ * One line for a rule of any API, e.g. `rule 0: from any pod in namespace demo; on all ports`,
+ * `rule 2 "other-tenants" (Deny): from any pod in any namespace; on all ports`.
+ */
+export function tierRuleLine(rule: TierRule, word: 'from' | 'to'): string {
+  const name = rule.name !== undefined ? ` ${JSON.stringify(rule.name)}` : '';
+  const action = rule.action === 'allow' && rule.name === undefined ? '' : ` (${ACTION_WORDS[rule.action]})`;
+  const peers = rule.peers.length ? rule.peers.map(describeTierPeer).join(' OR ') : 'nobody';
+  const ports = rule.ports === 'all' ? 'all ports' : rule.ports.map(describePortSpec).join(', ');
+  return `rule ${rule.index}${name}${action}: ${word} ${peers}; on ${ports}`;
+}
+
+const ACTION_WORDS = { allow: 'Allow', deny: 'Deny', pass: 'Pass' } as const;

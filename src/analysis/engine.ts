@@ -1,12 +1,16 @@
-import { ClassIndex, PodRecord, buildClassIndex } from './classes';
-import { ManifestError } from '../k8s/errors';
-import { Explanation, explainVerdict } from './explain';
 import { IpAddress, parseIp } from '../k8s/ip';
-import { ReachabilityMatrix, computeMatrix } from './matrix';
-import { Cluster, ClusterInputs, ClusterNode, ContainerPort, NamespaceInfo, PROTOCOLS, Protocol, loadCluster } from './model';
+import { ManifestError } from '../k8s/errors';
 import { compare } from '../k8s/compare';
-import { PeerSubject, peerListMatches } from './peers';
-import { CompiledPolicy, Direction, compilePolicy } from './policy';
+import { ConnSet } from './conns';
+import { Connectivity, PeerRef, RuleRef, Step } from './connectivity';
+import { Dataplane, SPEC_DATAPLANE } from './dataplane';
+import { Explanation, explainVerdict } from './explain';
+import { Cluster, ClusterInputs, ClusterNode, ContainerPort, PROTOCOLS, Protocol, loadCluster } from './model';
+import { CompiledPolicy, Direction, compilePolicy, tierPolicyOf } from './policy';
+import { TIER_ORDER, Tier, TierPolicy } from './tiers';
+import { Universe, buildUniverse } from './universe';
+
+export type { RuleRef };
 
 /**
  * Names one end of a connection:
@@ -29,14 +33,7 @@ export interface Query {
   readonly protocol?: Protocol;
 }
 
-/** Points at one rule: `spec.<direction>[ruleIndex]` of `policy` (`ns/name`). */
-export interface RuleRef {
-  readonly policy: string;
-  readonly direction: Direction;
-  readonly ruleIndex: number;
-}
-
-/** How one rule of an isolating policy fared against the connection. */
+/** How one rule that applies to the pod fared against the connection. */
 export interface RuleCheck {
   readonly rule: RuleRef;
   readonly peerMatched: boolean;
@@ -47,22 +44,26 @@ export interface RuleCheck {
 export interface SideVerdict {
   /** Display name of the pod whose policies were consulted. */
   readonly endpoint: string;
-  /** False for nodes and IPs: NetworkPolicy governs pods only, so that side never restricts. */
+  /** False for nodes and IPs: policies govern pods only, so that side never restricts. */
   readonly isPod: boolean;
-  /** Some policy selects the pod for this direction. */
+  /** Some policy isolates the pod for this direction (NetworkPolicy, or an API that isolates too). */
   readonly isolated: boolean;
-  /** Not isolated, or at least one rule allowed the connection. */
   readonly allowed: boolean;
-  /** Rules that allowed the connection, in policy then rule order. */
+  /** Allow rules that match the connection in the tier that decided it, in evaluation order. */
   readonly allowedBy: readonly RuleRef[];
-  /** `ns/name` of the policies that isolate the pod for this direction, sorted. */
+  /** Ids of the policies that isolate the pod for this direction, sorted. */
   readonly isolatingPolicies: readonly string[];
-  /** Every rule of the isolating policies, with what matched. */
+  /** Every rule of every policy that selects the pod for this direction, with what matched. */
   readonly checks: readonly RuleCheck[];
+  /**
+   * The step that settled the connection: a rule (allow, deny or the last pass), an isolating
+   * tier that no rule matched, or the default allow. Undefined for non-pods.
+   */
+  readonly decidedBy?: Step;
 }
 
 /** Why a connection is allowed regardless of policy. */
-export type Exemption = 'same-pod' | 'own-node';
+export type Exemption = 'same-pod' | 'own-node' | 'not-enforced';
 
 export interface Verdict {
   readonly from: string;
@@ -76,74 +77,82 @@ export interface Verdict {
   readonly ingress: SideVerdict;
 }
 
+/** Options of an {@link Engine}. */
+export interface EngineOptions {
+  /** How the dataplane enforces policy. @default the NetworkPolicy specification */
+  readonly dataplane?: Dataplane;
+  /** Policies of other APIs (guardrails) already compiled into tiers; NetworkPolicies are added as their own tier. */
+  readonly tiers?: readonly Tier[];
+}
+
 type Resolved =
-  | { readonly kind: 'pod'; readonly pod: PodRecord; readonly label: string }
+  | { readonly kind: 'pod'; readonly ref: string; readonly cls: number; readonly node?: string; readonly ports: readonly ContainerPort[] | undefined; readonly label: string }
   | { readonly kind: 'ip'; readonly ip: IpAddress; readonly label: string; readonly node?: ClusterNode };
 
 /**
- * Answers "may A connect to B on port P?" as a conforming CNI enforces
- * `networking.k8s.io/v1` NetworkPolicy. Policies are compiled once at
- * construction; queries and matrices reuse them.
+ * Answers "may A connect to B?" as the cluster enforces it: NetworkPolicies and, when given,
+ * policies of other APIs in their tiers (see `tiers.ts`), on the chosen dataplane. Policies are
+ * compiled once; single connections ({@link Engine.evaluate}) and whole connection sets per pair
+ * ({@link Engine.connections}, {@link Engine.connectivity}) come from the same computation.
  *
- * Semantics beyond the policy objects themselves: a pod may always reach
- * itself; a node may always reach pods scheduled on it; nodes, external
- * endpoints and bare IPs are never subject to policies, and are matched only
- * by ipBlock peers. Whether the destination actually listens on the port is
- * not checked.
+ * Semantics beyond the policy objects: a pod may always reach itself; a node may always reach pods
+ * scheduled on it; nodes, external endpoints and bare addresses are never subject to policies, and
+ * are matched by address peers (and by the node peers of the APIs that have them). Whether the
+ * destination actually listens on the port is not checked.
  */
 export class Engine {
   /**
-   * Builds an engine from Kubernetes objects (NetworkPolicy, Namespace,
-   * Deployment, StatefulSet, DaemonSet, ReplicaSet, Pod, List) plus inputs the
-   * manifests do not carry. See {@link loadCluster} for the normalisation rules.
+   * Builds an engine from Kubernetes objects (NetworkPolicy, Namespace, workloads, `*List`) plus
+   * inputs the manifests do not carry. See {@link loadCluster} for the normalisation rules.
    * @throws ManifestError for a malformed policy, workload or address.
    */
-  static fromManifests(manifests: readonly unknown[], inputs: ClusterInputs = {}): Engine {
-    return new Engine(loadCluster(manifests, inputs));
+  static fromManifests(manifests: readonly unknown[], inputs: ClusterInputs = {}, options: EngineOptions = {}): Engine {
+    return new Engine(loadCluster(manifests, inputs), options);
   }
 
-  /** All compiled policies, sorted by `ns/name`. */
+  /** The NetworkPolicies, compiled, sorted by `ns/name`. */
   readonly policies: readonly CompiledPolicy[];
-  private readonly byId: ReadonlyMap<string, CompiledPolicy>;
-  private readonly byNamespace = new Map<string, CompiledPolicy[]>();
-  private readonly pods = new Map<string, PodRecord>();
+  /** Every tier, NetworkPolicy included, in evaluation order. */
+  readonly tiers: readonly Tier[];
+  readonly dataplane: Dataplane;
+  /** The classes, address partition and connectivity of this cluster. */
+  readonly universe: Universe;
+  private readonly byId = new Map<string, CompiledPolicy>();
+  private readonly tierPolicies = new Map<string, TierPolicy>();
+  private readonly pods = new Map<string, Extract<Resolved, { kind: 'pod' }>>();
   private readonly byIp = new Map<string, Resolved>();
   private readonly nodes = new Map<string, ClusterNode>();
   private readonly externals = new Map<string, IpAddress>();
-  private classes?: ClassIndex;
 
   /**
    * Compiles every policy of an already normalised cluster; most callers want
    * {@link Engine.fromManifests}.
    * @throws ManifestError for a malformed or duplicate policy, or a bad address.
    */
-  constructor(readonly cluster: Cluster) {
+  constructor(readonly cluster: Cluster, options: EngineOptions = {}) {
+    this.dataplane = options.dataplane ?? SPEC_DATAPLANE;
     const compiled = cluster.policies.map(compilePolicy).sort((a, b) => compare(a.id, b.id));
-    const byId = new Map<string, CompiledPolicy>();
     for (const p of compiled) {
-      if (byId.has(p.id)) throw new ManifestError(`NetworkPolicy ${p.id}`, 'metadata.name', 'is declared twice');
-      byId.set(p.id, p);
-      const list = this.byNamespace.get(p.namespace);
-      if (list) list.push(p);
-      else this.byNamespace.set(p.namespace, [p]);
+      if (this.byId.has(p.id)) throw new ManifestError(`NetworkPolicy ${p.id}`, 'metadata.name', 'is declared twice');
+      this.byId.set(p.id, p);
     }
     this.policies = compiled;
-    this.byId = byId;
+    const networkPolicyTier: Tier = { name: 'networkpolicy', order: TIER_ORDER.networkPolicy, endAction: 'deny', policies: compiled.map(tierPolicyOf) };
+    this.tiers = [...(options.tiers ?? []), networkPolicyTier].sort((a, b) => a.order - b.order);
+    for (const tier of this.tiers) for (const p of tier.policies) this.tierPolicies.set(p.id, p);
 
+    for (const w of cluster.workloads) if (w.ip !== undefined) requireIp(w.ip, `workload ${w.namespace}/${w.name}`);
+    this.universe = buildUniverse([{
+      tiers: this.tiers,
+      namespaces: new Map([...cluster.namespaces.values()].map((ns) => [ns.name, ns.labels])),
+      workloads: cluster.workloads,
+      dataplane: this.dataplane,
+    }]);
     for (const w of cluster.workloads) {
       const ref = `${w.namespace}/${w.name}`;
-      const ip = w.ip === undefined ? undefined : requireIp(w.ip, `workload ${ref}`);
-      const pod: PodRecord = {
-        ref,
-        namespace: w.namespace,
-        namespaceLabels: (cluster.namespaces.get(w.namespace) as NamespaceInfo).labels,
-        labels: w.labels,
-        ports: w.ports,
-        ...(ip ? { ip } : {}),
-        ...(w.node ? { node: w.node } : {}),
-      };
+      const pod = { kind: 'pod' as const, ref, cls: this.universe.classOf.get(ref) as number, ports: w.ports, label: ref, ...(w.node ? { node: w.node } : {}) };
       this.pods.set(ref, pod);
-      if (ip) this.byIp.set(ip.text, { kind: 'pod', pod, label: ref });
+      if (w.ip !== undefined) this.byIp.set((parseIp(w.ip) as IpAddress).text, pod);
     }
     for (const node of cluster.nodes) {
       const ip = requireIp(node.ip, `node ${node.name}`);
@@ -157,9 +166,32 @@ export class Engine {
     }
   }
 
-  /** The compiled policy `ns/name`, if any. */
+  /** The connectivity of this cluster: side functions per class, connections per pair. */
+  get connectivity(): Connectivity {
+    return this.universe.states[0];
+  }
+
+  /** The compiled NetworkPolicy `ns/name`, if any. */
   policy(id: string): CompiledPolicy | undefined {
     return this.byId.get(id);
+  }
+
+  /** The policy of any API with this id (`ns/name` for NetworkPolicies), as the tiers hold it. */
+  tierPolicy(id: string): TierPolicy | undefined {
+    return this.tierPolicies.get(id);
+  }
+
+  /**
+   * Every connection `from` may open to `to`: the protocols and ports both sides allow.
+   * @throws Error for an unknown endpoint.
+   */
+  connections(from: EndpointRef, to: EndpointRef): ConnSet {
+    const a = this.resolve(from);
+    const b = this.resolve(to);
+    if (this.exemption(a, b)) return ConnSet.ALL;
+    const egress = a.kind === 'pod' ? this.connectivity.resultFor(a.cls, 'egress', this.peerOf(b)).allowed : ConnSet.ALL;
+    const ingress = b.kind === 'pod' ? this.connectivity.resultFor(b.cls, 'ingress', this.peerOf(a)).allowed : ConnSet.ALL;
+    return egress.intersect(ingress);
   }
 
   /** Decides one connection. @throws Error for an unknown endpoint or an unresolvable port name. */
@@ -167,12 +199,9 @@ export class Engine {
     const from = this.resolve(query.from);
     const to = this.resolve(query.to);
     const { port, protocol } = resolvePort(query, to);
-    const destPorts = to.kind === 'pod' ? to.pod.ports : undefined;
-    const egress = this.side('egress', from, to, port, protocol, destPorts);
-    const ingress = this.side('ingress', to, from, port, protocol, destPorts);
-    let exemption: Exemption | undefined;
-    if (from.kind === 'pod' && to.kind === 'pod' && from.pod === to.pod) exemption = 'same-pod';
-    else if (from.kind === 'ip' && from.node && to.kind === 'pod' && to.pod.node === from.node.name) exemption = 'own-node';
+    const egress = this.side('egress', from, to, port, protocol);
+    const ingress = this.side('ingress', to, from, port, protocol);
+    const exemption = this.exemption(from, to);
     return {
       from: from.label,
       to: to.label,
@@ -186,66 +215,61 @@ export class Engine {
   }
 
   /**
-   * `ns/name` of the policies that isolate an endpoint for each direction, sorted; both empty for
+   * Ids of the policies that isolate an endpoint for each direction, sorted; both empty for
    * nodes, external endpoints and IPs, which policies never select.
    * @throws Error for an unknown endpoint.
    */
   isolation(ref: EndpointRef): { readonly ingress: readonly string[]; readonly egress: readonly string[] } {
     const subject = this.resolve(ref);
     if (subject.kind !== 'pod') return { ingress: [], egress: [] };
-    return { ingress: this.isolating('ingress', subject.pod).map((p) => p.id), egress: this.isolating('egress', subject.pod).map((p) => p.id) };
+    const isolating = (direction: Direction) => this.connectivity.selecting(subject.cls, direction).filter((s) => s.isolates).map((s) => s.policy).sort(compare);
+    return { ingress: isolating('ingress'), egress: isolating('egress') };
   }
 
   /** {@link evaluate} plus a structured and plain-words account of the verdict. */
   explain(query: Query): Explanation {
-    return explainVerdict(this.evaluate(query), (id) => this.byId.get(id));
+    return explainVerdict(this.evaluate(query), (id) => this.tierPolicies.get(id));
   }
 
-  /**
-   * Reachability between every pair of workloads on one port, computed per
-   * equivalence class of workloads (see `WorkloadClass`). Nodes, external
-   * endpoints and IPs are not part of the matrix; query them with {@link evaluate}.
-   */
-  matrix(port: number, protocol: Protocol = 'TCP'): ReachabilityMatrix {
-    checkPort(port);
-    checkProtocol(protocol);
-    return computeMatrix(this.classIndex(), this.policies, port, protocol);
+  private exemption(from: Resolved, to: Resolved): Exemption | undefined {
+    if (!this.dataplane.enforcesPolicy && (from.kind === 'pod' || to.kind === 'pod')) return 'not-enforced';
+    if (from.kind === 'pod' && to.kind === 'pod' && from.ref === to.ref) return 'same-pod';
+    if (from.kind === 'ip' && from.node && to.kind === 'pod' && to.node === from.node.name) return 'own-node';
+    return undefined;
   }
 
-  /** The port-independent class precomputation, built on first use. */
-  classIndex(): ClassIndex {
-    this.classes ??= buildClassIndex(this.policies, [...this.pods.values()], this.cluster.namespaces);
-    return this.classes;
+  private peerOf(endpoint: Resolved): PeerRef {
+    if (endpoint.kind === 'pod') return { kind: 'pod', cls: endpoint.cls };
+    const ipClass = this.universe.partition.classOf(endpoint.ip).index;
+    return endpoint.node ? { kind: 'node', ipClass, labels: endpoint.node.labels ?? {} } : { kind: 'address', ipClass };
   }
 
-  private side(direction: Direction, subject: Resolved, peer: Resolved, port: number, protocol: Protocol, destPorts: readonly ContainerPort[] | undefined): SideVerdict {
+  private side(direction: Direction, subject: Resolved, peer: Resolved, port: number, protocol: Protocol): SideVerdict {
     if (subject.kind !== 'pod') {
       return { endpoint: subject.label, isPod: false, isolated: false, allowed: true, allowedBy: [], isolatingPolicies: [], checks: [] };
     }
-    const pod = subject.pod;
-    const peerSubject: PeerSubject =
-      peer.kind === 'pod'
-        ? { kind: 'pod', namespace: peer.pod.namespace, namespaceLabels: peer.pod.namespaceLabels, labels: peer.pod.labels, ...(peer.pod.ip ? { ip: peer.pod.ip } : {}) }
-        : { kind: 'ip', ip: peer.ip };
-    const isolatingPolicies: string[] = [];
-    const allowedBy: RuleRef[] = [];
-    const checks: RuleCheck[] = [];
-    for (const policy of this.isolating(direction, pod)) {
-      isolatingPolicies.push(policy.id);
-      for (const rule of policy[direction] ?? []) {
-        const ref: RuleRef = { policy: policy.id, direction, ruleIndex: rule.index };
-        const check = { rule: ref, peerMatched: peerListMatches(rule.peers, peerSubject), portMatched: rule.ports.matches(port, protocol, destPorts) };
-        checks.push(check);
-        if (check.peerMatched && check.portMatched) allowedBy.push(ref);
-      }
-    }
-    const isolated = isolatingPolicies.length > 0;
-    return { endpoint: subject.label, isPod: true, isolated, allowed: !isolated || allowedBy.length > 0, allowedBy, isolatingPolicies, checks };
-  }
-
-  /** Policies of the pod's namespace that select it for `direction`, in id order. */
-  private isolating(direction: Direction, pod: PodRecord): CompiledPolicy[] {
-    return (this.byNamespace.get(pod.namespace) ?? []).filter((policy) => !!policy[direction] && policy.target.matches(pod.labels));
+    const connectivity = this.connectivity;
+    const peerRef = this.peerOf(peer);
+    const result = connectivity.resultFor(subject.cls, direction, peerRef);
+    const steps = connectivity.reason(result.reason).filter((s) => s.conns.has(protocol, port));
+    const decidedBy = steps[steps.length - 1];
+    const checks = connectivity.trace(subject.cls, direction, peerRef).map((t) => ({ rule: t.rule, peerMatched: t.peerMatched, portMatched: t.conns.has(protocol, port) }));
+    const allowed = result.allowed.has(protocol, port);
+    const decidingTier = decidedBy?.kind === 'rule' ? decidedBy.rule.tier : undefined;
+    const allowedBy = allowed && decidingTier !== undefined
+      ? checks.filter((c) => c.peerMatched && c.portMatched && c.rule.tier === decidingTier && c.rule.action === 'allow').map((c) => c.rule)
+      : [];
+    const isolatingPolicies = connectivity.selecting(subject.cls, direction).filter((s) => s.isolates).map((s) => s.policy).sort(compare);
+    return {
+      endpoint: subject.label,
+      isPod: true,
+      isolated: isolatingPolicies.length > 0,
+      allowed,
+      allowedBy,
+      isolatingPolicies,
+      checks,
+      ...(decidedBy ? { decidedBy } : {}),
+    };
   }
 
   private resolve(ref: EndpointRef): Resolved {
@@ -277,7 +301,7 @@ export class Engine {
     const ref = `${namespace}/${name}`;
     const pod = this.pods.get(ref);
     if (!pod) throw new Error(`unknown workload ${ref}`);
-    return { kind: 'pod', pod, label: ref };
+    return pod;
   }
 
   private resolveIp(ip: IpAddress): Resolved {
@@ -306,7 +330,7 @@ function resolvePort(query: Query, to: Resolved): { port: number; protocol: Prot
     return { port: query.port, protocol: query.protocol ?? 'TCP' };
   }
   const name = query.port;
-  const candidates = (to.kind === 'pod' ? to.pod.ports ?? [] : []).filter((p) => p.name === name && (query.protocol === undefined || (p.protocol ?? 'TCP') === query.protocol));
+  const candidates = (to.kind === 'pod' ? to.ports ?? [] : []).filter((p) => p.name === name && (query.protocol === undefined || (p.protocol ?? 'TCP') === query.protocol));
   if (candidates.length === 0) throw new Error(`${to.label} has no container port named ${JSON.stringify(name)}${query.protocol ? ` for ${query.protocol}` : ''}`);
   return { port: candidates[0].containerPort, protocol: candidates[0].protocol ?? 'TCP' };
 }

@@ -1,6 +1,7 @@
-import { describeRule, ruleLine } from './describe';
+import { tierRuleLine } from './describe';
 import type { Exemption, RuleCheck, SideVerdict, Verdict } from './engine';
-import { CompiledPolicy, Direction } from './policy';
+import { Direction } from './policy';
+import { TierPolicy } from './tiers';
 
 /** One rule considered for a verdict, with its plain-words description. */
 export interface ExplainedRule extends RuleCheck {
@@ -23,7 +24,7 @@ export interface Explanation {
  * which policies, which rule allowed the connection, or — when none did —
  * what each rule selects and whether its peer and port matched.
  */
-export function explainVerdict(verdict: Verdict, lookup: (id: string) => CompiledPolicy | undefined): Explanation {
+export function explainVerdict(verdict: Verdict, lookup: (id: string) => TierPolicy | undefined): Explanation {
   const egress = explainSide(verdict.egress, 'egress', lookup);
   const ingress = explainSide(verdict.ingress, 'ingress', lookup);
   const head = `${verdict.allowed ? 'ALLOWED' : 'DENIED'}: ${verdict.from} -> ${verdict.to} on ${verdict.protocol}/${verdict.port}`;
@@ -40,18 +41,26 @@ export function explainVerdict(verdict: Verdict, lookup: (id: string) => Compile
 const EXEMPTION_REASONS: Readonly<Record<Exemption, string>> = {
   'same-pod': 'a pod may always connect to itself, whatever the policies say',
   'own-node': "traffic from a pod's own node is always allowed, whatever the policies say",
+  'not-enforced': 'the dataplane does not enforce network policy, so every connection is allowed',
 };
 
-function explainSide(side: SideVerdict, direction: Direction, lookup: (id: string) => CompiledPolicy | undefined): Explanation['egress'] {
+function explainSide(side: SideVerdict, direction: Direction, lookup: (id: string) => TierPolicy | undefined): Explanation['egress'] {
   const subject = `${direction === 'egress' ? 'egress from' : 'ingress to'} ${side.endpoint}`;
   if (!side.isPod) return { summary: `${subject}: not a pod, so NetworkPolicy does not restrict it`, rules: [] };
-  if (!side.isolated) return { summary: `${subject}: allowed, no NetworkPolicy selects it for ${direction}`, rules: [] };
-  const by = `isolated by ${side.isolatingPolicies.join(', ')}`;
   const rules = side.checks.map((check): ExplainedRule => {
-    const rule = lookup(check.rule.policy)?.[direction]?.[check.rule.ruleIndex];
-    const text = rule ? ruleLine(describeRule(rule), direction === 'ingress' ? 'from' : 'to') : `rule ${check.rule.ruleIndex}`;
+    const rule = lookup(check.rule.policy)?.[direction]?.find((r) => r.index === check.rule.ruleIndex);
+    const text = rule ? tierRuleLine(rule, direction === 'ingress' ? 'from' : 'to') : `rule ${check.rule.ruleIndex}`;
     return { ...check, description: `${check.rule.policy} ${direction} ${text}` };
   });
+  // A rule of a tier before NetworkPolicy (a guardrail) decided: name it, whatever isolation says.
+  const decided = side.decidedBy?.kind === 'rule' && side.decidedBy.rule.tier !== 'networkpolicy' ? side.decidedBy.rule : undefined;
+  if (decided) {
+    const verb = side.allowed ? 'allowed' : 'denied';
+    const name = decided.name !== undefined ? ` ${JSON.stringify(decided.name)}` : '';
+    return { summary: `${subject}: ${verb} by ${decided.policy} ${direction} rule ${decided.ruleIndex}${name} (${decided.tier} tier)`, rules: rules.filter((r) => r.rule.policy === decided.policy && r.rule.ruleIndex === decided.ruleIndex) };
+  }
+  if (!side.isolated) return { summary: `${subject}: allowed, no NetworkPolicy selects it for ${direction}`, rules: [] };
+  const by = `isolated by ${side.isolatingPolicies.join(', ')}`;
   if (side.allowed) {
     const which = side.allowedBy.map((r) => `${r.policy} ${direction} rule ${r.ruleIndex}`).join(', ');
     return { summary: `${subject}: allowed, ${by}; allowed by ${which}`, rules: rules.filter((r) => r.peerMatched && r.portMatched) };

@@ -38,6 +38,8 @@ export interface ExternalEndpoint {
 export interface ClusterNode {
   readonly name: string;
   readonly ip: string;
+  /** Node labels, for the node peers of cluster-scoped policies. @default none */
+  readonly labels?: Labels;
 }
 
 export interface NamespaceInfo {

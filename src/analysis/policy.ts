@@ -2,6 +2,7 @@ import { FieldContext, ManifestError, child, fail, isRecord } from '../k8s/error
 import { PeerList, compilePeers } from './peers';
 import { PortMatcher, compilePorts } from './ports';
 import { MATCH_ALL, Selector, compileSelector } from '../k8s/selector';
+import { TierPeer, TierPolicy, TierRule } from './tiers';
 
 export type Direction = 'ingress' | 'egress';
 
@@ -101,3 +102,27 @@ export function compilePolicy(manifest: unknown): CompiledPolicy {
   const egress = rules('egress');
   return { id, namespace, name, target, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}), warnings };
 }
+
+/** The NetworkPolicy in the engine's tier model: allow rules of the NetworkPolicy tier. */
+export function tierPolicyOf(policy: CompiledPolicy): TierPolicy {
+  const rules = (list: readonly CompiledRule[] | undefined): TierRule[] | undefined => list?.map((rule) => ({
+    index: rule.index,
+    action: 'allow',
+    peers: rule.peers.all ? [ALL_PEERS] : rule.peers.peers.map((peer): TierPeer => (peer.kind === 'ipBlock'
+      ? { kind: 'ips', blocks: [peer.block], key: peer.key }
+      : { kind: 'pods', namespaces: 'own' in peer.namespace ? { own: peer.namespace.own } : peer.namespace.selector, pods: peer.pods, key: peer.key })),
+    ports: rule.ports.all ? 'all' : rule.ports.specs,
+  }));
+  const ingress = rules(policy.ingress);
+  const egress = rules(policy.egress);
+  return {
+    id: policy.id,
+    priority: 0,
+    subject: { namespace: policy.namespace, pods: policy.target },
+    ...(ingress ? { ingress } : {}),
+    ...(egress ? { egress } : {}),
+    isolates: { ingress: !!ingress, egress: !!egress },
+  };
+}
+
+const ALL_PEERS: TierPeer = { kind: 'all', key: 'all' };

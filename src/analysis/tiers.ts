@@ -56,7 +56,10 @@ export type TierSubject =
 
 /** A policy of any API, compiled. */
 export interface TierPolicy {
-  /** `Kind namespace/name` or `Kind name`, e.g. `NetworkPolicy demo/netiso-isolation`, `ClusterNetworkPolicy netiso-ws-shop`. */
+  /**
+   * `namespace/name` for a NetworkPolicy (as Kubernetes names it), `Kind namespace/name` or
+   * `Kind name` for every other API, e.g. `ClusterNetworkPolicy netiso-ws-shop`.
+   */
   readonly id: string;
   /** Lower first within the tier; ties are broken by `id`. */
   readonly priority: number;

@@ -78,11 +78,9 @@ function diffCluster(cluster: string, base: Projects, head: Projects, sides: Sid
   for (const port of probes.ports) {
     const query = (src: Probe, dst: Probe) => ({ from: ref(src), to: ref(dst), port: port.port, protocol: port.protocol });
     // Matrices find the changed pod pairs cheaply; only those are evaluated for rule references.
-    const before = baseEngine.matrix(port.port, port.protocol);
-    const after = headEngine.matrix(port.port, port.protocol);
     for (const a of probes.pods) {
       for (const b of probes.pods) {
-        if (a === b || before.allows(a.id, b.id) === after.allows(a.id, b.id)) continue;
+        if (a === b || baseEngine.connections(a.id, b.id).has(port.protocol, port.port) === headEngine.connections(a.id, b.id).has(port.protocol, port.port)) continue;
         record(a, b, port, baseEngine.evaluate(query(a, b)), headEngine.evaluate(query(a, b)));
       }
     }

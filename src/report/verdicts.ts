@@ -20,7 +20,7 @@ export class VerdictCache {
 
   /** {@link Engine.explain}, on the memoised verdict. */
   public explain(from: EndpointRef, to: EndpointRef, port: number, protocol: Protocol): Explanation {
-    return explainVerdict(this.evaluate(from, to, port, protocol), (id) => this.engine.policy(id));
+    return explainVerdict(this.evaluate(from, to, port, protocol), (id) => this.engine.tierPolicy(id));
   }
 }
 

@@ -3,7 +3,7 @@
  * (test/e2e/network/netpol/network_policy.go), on the full 9-pod model.
  * Rows are clients, columns servers; `.` allowed, `X` denied. Upstream ignores
  * loopback; this engine defines it as always allowed, so the diagonal is `.`.
- * Every table is checked through both `evaluate` and the class matrix.
+ * Every table is checked through both `evaluate` and the connection sets of each pair.
  */
 import { ALL_ALLOWED, expectTable, modelEngine } from './fixture';
 

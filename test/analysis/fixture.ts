@@ -69,12 +69,9 @@ function render(allowed: (from: string, to: string) => boolean): string {
   return [header, ...rows].join('\n');
 }
 
-/** The truth table the engine produces, by single queries or by the class matrix. */
-export function observed(engine: Engine, port: number, protocol: Protocol, via: 'evaluate' | 'matrix'): string {
-  if (via === 'matrix') {
-    const m = engine.matrix(port, protocol);
-    return render((from, to) => m.allows(from, to));
-  }
+/** The truth table the engine produces, by single queries or from the connection sets of each pair. */
+export function observed(engine: Engine, port: number, protocol: Protocol, via: 'evaluate' | 'connections'): string {
+  if (via === 'connections') return render((from, to) => engine.connections(from, to).has(protocol, port));
   return render((from, to) => engine.evaluate({ from, to, port, protocol }).allowed);
 }
 
@@ -82,7 +79,7 @@ export function observed(engine: Engine, port: number, protocol: Protocol, via: 
 export function expectTable(engine: Engine, port: number, protocol: Protocol, expected: string): void {
   const want = grid(expected);
   expect(`${protocol}/${port} via evaluate\n${observed(engine, port, protocol, 'evaluate')}`).toBe(`${protocol}/${port} via evaluate\n${want}`);
-  expect(`${protocol}/${port} via matrix\n${observed(engine, port, protocol, 'matrix')}`).toBe(`${protocol}/${port} via matrix\n${want}`);
+  expect(`${protocol}/${port} via connections\n${observed(engine, port, protocol, 'connections')}`).toBe(`${protocol}/${port} via connections\n${want}`);
 }
 
 /** Everything allowed. */
