@@ -1,40 +1,39 @@
-import { Engine, Labels, NAMESPACE_NAME_LABEL, RuleRef, SideVerdict, Verdict } from '../analysis';
+import {
+  ConnSet, Connectivity, Labels, RuleRef, Step, TIER_ORDER, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, tierPolicyOf,
+} from '../analysis';
+import { Dataplane, SPEC_DATAPLANE } from '../analysis/dataplane';
 import { compare } from '../k8s/compare';
 import { stableJson } from '../k8s/read';
 import { WORKSPACE_LABEL } from '../render/model';
-import { ISOLATION_POLICY_NAME } from '../render/project';
+import { Change, ChangeSet, Ends, SideAnswer, computeChanges } from './changes';
+import { Describer, list, namespaceOrder, where } from './describe';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';
-import { ExternalProbe, OTHER_NAMESPACE, PodProbe, PortProbe, Probe, ProbeSet, deriveProbes } from './probes';
 import { DiffInputError, DistTree, ProjectObjects } from './sides';
+import { standIns } from './standins';
 
 type Obj = Record<string, unknown>;
 type Projects = ReadonlyMap<string, ProjectObjects>;
 
-/** An address no policy can single out: only isolation, which ignores the peer, is read from it. */
-const ANY_ADDRESS = { ip: '192.0.2.1' };
-
-/** One side of one changed flow, as seen from the project whose pod it concerns. */
-interface RawChange {
-  readonly project: string;
-  readonly direction: 'ingress' | 'egress';
-  readonly change: 'allowed' | 'denied';
-  readonly local: PodProbe;
-  readonly peer: Probe;
-  readonly port: PortProbe;
-  readonly reason: string;
-  readonly rules: readonly RuleRef[];
-}
+/** The directory of a cluster's cluster-scoped objects (guardrails); not a project. */
+export const CLUSTER_SCOPED_DIR = '_cluster';
 
 /** How error messages name the two sides, e.g. `base (origin/main)`. */
 type SideLabels = { readonly base: string; readonly head: string };
 
+/** Options of a diff. */
+export interface CompareOptions {
+  readonly sides?: SideLabels;
+  /** The dataplane both states are analysed on. @default the NetworkPolicy specification */
+  readonly dataplane?: Dataplane;
+}
+
 /** Compares two parsed sides cluster by cluster. */
-export function diffTrees(base: DistTree, head: DistTree, sides: SideLabels = { base: 'base', head: 'head' }): { projects: ProjectDiff[]; risks: Risk[] } {
+export function diffTrees(base: DistTree, head: DistTree, options: CompareOptions = {}): { projects: ProjectDiff[]; risks: Risk[] } {
   const names = [...new Set([...base.clusters.keys(), ...head.clusters.keys()])].sort(compare);
   const projects: ProjectDiff[] = [];
   const risks: Risk[] = [];
   for (const name of names) {
-    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map(), sides);
+    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map(), options);
     projects.push(...result.projects);
     risks.push(...result.risks);
   }
@@ -42,288 +41,303 @@ export function diffTrees(base: DistTree, head: DistTree, sides: SideLabels = { 
   return { projects, risks };
 }
 
-function diffCluster(cluster: string, base: Projects, head: Projects, sides: SideLabels): { projects: ProjectDiff[]; risks: Risk[] } {
-  const baseObjs = objectsOf(base);
-  const headObjs = objectsOf(head);
-  const baseNs = namespaceLabels(baseObjs);
-  const headNs = namespaceLabels(headObjs);
-  // A namespace whose Namespace object disappears usually still exists (namespaces outlive
-  // pruning or are managed elsewhere), so it keeps the labels the other side gave it.
-  const labelsOn = (own: Map<string, Labels>, other: Map<string, Labels>) => (ns: string): Labels => ({
-    ...(own.get(ns) ?? other.get(ns) ?? {}),
-    [NAMESPACE_NAME_LABEL]: ns,
-  });
-  const baseLabels = labelsOn(baseNs, headNs);
-  const headLabels = labelsOn(headNs, baseNs);
-  const probes = deriveProbes(baseObjs, headObjs, (ns) => [baseLabels(ns), headLabels(ns)], sides);
-  // A project new in head had no pods in base: nothing could reach it or leave it. Without this,
-  // its namespace would count as unpoliced in base, and what the new project opens (even to the
-  // internet) would never show as newly allowed.
-  const absent = [...head.keys()].filter((p) => !base.has(p)).map(absentNamespacePolicy);
-  const baseEngine = engineFor([...baseObjs, ...absent], probes, baseLabels, sides.base);
-  const headEngine = engineFor(headObjs, probes, headLabels, sides.head);
-  const projectNames = [...new Set([...base.keys(), ...head.keys()])].sort(compare);
-  const isProject = new Set(projectNames);
+/** One state of one cluster, as the analysis needs it. */
+interface State {
+  readonly tiers: Tier[];
+  readonly policies: Map<string, TierPolicy>;
+  readonly declared: Map<string, Labels>;
+  readonly projects: Projects;
+}
 
-  const changes: RawChange[] = [];
-  const record = (src: Probe, dst: Probe, port: PortProbe, before: Verdict, after: Verdict): void => {
-    if (dst.kind === 'pod' && isProject.has(dst.namespace) && before.ingress.allowed !== after.ingress.allowed) {
-      changes.push({ project: dst.namespace, direction: 'ingress', local: dst, peer: src, port, ...why(before.ingress, after.ingress) });
-    }
-    if (src.kind === 'pod' && isProject.has(src.namespace) && before.egress.allowed !== after.egress.allowed) {
-      changes.push({ project: src.namespace, direction: 'egress', local: src, peer: dst, port, ...why(before.egress, after.egress) });
-    }
-  };
-  const ref = (p: Probe) => (p.kind === 'pod' ? { namespace: p.namespace, name: p.name } : { external: p.id });
-  for (const port of probes.ports) {
-    const query = (src: Probe, dst: Probe) => ({ from: ref(src), to: ref(dst), port: port.port, protocol: port.protocol });
-    // Matrices find the changed pod pairs cheaply; only those are evaluated for rule references.
-    for (const a of probes.pods) {
-      for (const b of probes.pods) {
-        if (a === b || baseEngine.connections(a.id, b.id).has(port.protocol, port.port) === headEngine.connections(a.id, b.id).has(port.protocol, port.port)) continue;
-        record(a, b, port, baseEngine.evaluate(query(a, b)), headEngine.evaluate(query(a, b)));
-      }
-    }
-    for (const pod of probes.pods) {
-      if (!isProject.has(pod.namespace)) continue;
-      for (const ext of probes.externals) {
-        for (const [src, dst] of [[ext, pod], [pod, ext]] as const) {
-          const v0 = baseEngine.evaluate(query(src, dst));
-          const v1 = headEngine.evaluate(query(src, dst));
-          if (v0.allowed !== v1.allowed) record(src, dst, port, v0, v1);
+function stateOf(projects: Projects, side: string): State {
+  const declared = new Map<string, Labels>();
+  const networkPolicies: TierPolicy[] = [];
+  for (const [, project] of projects) {
+    for (const o of project.objects.values()) {
+      const meta = (o.metadata ?? {}) as Obj;
+      if (o.kind === 'Namespace' && typeof meta.name === 'string') declared.set(meta.name, (meta.labels ?? {}) as Labels);
+      if (o.kind === 'NetworkPolicy') {
+        try {
+          networkPolicies.push(tierPolicyOf(compilePolicy(o)));
+        } catch (e) {
+          throw new DiffInputError(`${side}: ${(e as Error).message}`);
         }
       }
     }
   }
+  const tiers: Tier[] = [{ name: 'networkpolicy', order: TIER_ORDER.networkPolicy, endAction: 'deny', policies: networkPolicies }];
+  const policies = new Map(tiers.flatMap((t) => t.policies.map((p) => [p.id, p] as const)));
+  return { tiers, policies, declared, projects };
+}
 
-  const flows = groupChanges(changes, probes);
+function diffCluster(cluster: string, base: Projects, head: Projects, options: CompareOptions): { projects: ProjectDiff[]; risks: Risk[] } {
+  const sides = options.sides ?? { base: 'base', head: 'head' };
+  const states = [stateOf(base, sides.base), stateOf(head, sides.head)] as const;
+  const projectNames = [...new Set([...base.keys(), ...head.keys()])].filter((p) => p !== CLUSTER_SCOPED_DIR).sort(compare);
+  const stand = standIns(states.map((s) => ({ tiers: s.tiers, declared: s.declared, named: new Set([...s.projects.keys()].filter((p) => p !== CLUSTER_SCOPED_DIR)) })) as [never, never]);
+  const dataplane = options.dataplane ?? SPEC_DATAPLANE;
+  const universe = buildUniverse(states.map((s, i) => ({ tiers: s.tiers, namespaces: stand.namespaces[i], workloads: stand.workloads[i], dataplane })));
+  const changeSet = computeChanges(universe);
+  const portNames = new Map([...stand.namedPorts].map(([key, port]) => {
+    const [protocol, name] = key.split('/');
+    return [`${protocol}/${port}`, name] as const;
+  }));
+  const workloadOf = new Map(stand.workloads.flat().map((w) => [`${w.namespace}/${w.name}`, w] as const));
+  const keysByNamespace = new Map<string, Set<string>>();
+  for (const w of workloadOf.values()) {
+    const keys = keysByNamespace.get(w.namespace) ?? new Set<string>();
+    for (const k of Object.keys(w.labels)) keys.add(k);
+    keysByNamespace.set(w.namespace, keys);
+  }
+  const describer = new Describer(universe, changeSet.groups, (c) => classWords(universe, c, workloadOf, keysByNamespace), portNames);
+  const isProject = new Set(projectNames);
+  const flows = flowGroups(changeSet, universe, describer, isProject, states);
+
   const risks: Risk[] = [];
   const projects: ProjectDiff[] = [];
-  for (const project of projectNames) {
+  const workspaceOf = (ns: string): string | undefined => stand.namespaces[1].get(ns)?.[WORKSPACE_LABEL];
+  for (const project of [...projectNames, ...(base.has(CLUSTER_SCOPED_DIR) || head.has(CLUSTER_SCOPED_DIR) ? [CLUSTER_SCOPED_DIR] : [])]) {
     const b = base.get(project);
     const h = head.get(project);
     const objects = diffObjects(b, h);
     const own = flows.get(project) ?? [];
     const risk = (kind: Risk['kind'], message: string) => risks.push({ kind, cluster, project, message: `${cluster}/${project}: ${message}` });
-    if (b && !h) {
-      risk('project-removed', 'project removed; pruning deletes its NetworkPolicies, so its namespace fails open if it outlives them');
-    } else if (b && h) {
-      const anyPod = { namespace: project, name: '*' };
-      const was = baseEngine.evaluate({ from: ANY_ADDRESS, to: anyPod, port: 1 }).ingress.isolated;
-      const is = headEngine.evaluate({ from: ANY_ADDRESS, to: anyPod, port: 1 }).ingress.isolated;
-      if (b.objects.has(`NetworkPolicy/${ISOLATION_POLICY_NAME}`) && !h.objects.has(`NetworkPolicy/${ISOLATION_POLICY_NAME}`)) {
-        risk('isolation-removed', `isolation policy ${ISOLATION_POLICY_NAME} removed${is ? '' : '; no policy isolates ingress to its pods any more'}`);
-      } else if (was && !is) {
-        risk('isolation-removed', 'no policy isolates ingress to its pods any more');
-      }
-      const egressWas = baseEngine.evaluate({ from: anyPod, to: ANY_ADDRESS, port: 1 }).egress.isolated;
-      const egressIs = headEngine.evaluate({ from: anyPod, to: ANY_ADDRESS, port: 1 }).egress.isolated;
-      if (egressWas && !egressIs) risk('egress-lockdown-lifted', 'egress lockdown lifted; its pods may connect anywhere');
+    if (project === CLUSTER_SCOPED_DIR) {
+      for (const removed of objects.removed) risk('guardrail-removed', `cluster-scoped ${removed} removed; what it denied is up to NetworkPolicy again, which tenants can rewrite`);
+    } else if (b && !h) {
+      risk('project-removed', stand.namespaces[1].has(project)
+        ? 'project removed; pruning deletes its NetworkPolicies while its namespace stays, so its pods fail open'
+        : 'project removed; pruning deletes its Namespace and every workload in it');
     }
-    const mine = headLabels(project)[WORKSPACE_LABEL];
-    for (const f of own) {
-      if (f.change !== 'allowed') continue;
-      if (f.direction === 'ingress' && f.external) risk('external-ingress', f.text.slice(2));
+    const opened = own.filter((f) => f.change === 'allowed');
+    for (const direction of ['ingress', 'egress'] as const) {
+      const lifted = isolationLifted(universe, project, direction);
+      if (lifted && opened.some((f) => f.direction === direction)) {
+        risk(direction === 'ingress' ? 'isolation-removed' : 'egress-lockdown-lifted', direction === 'ingress'
+          ? 'no policy isolates ingress to its pods any more'
+          : 'egress lockdown lifted; its pods may connect anywhere');
+      }
+    }
+    const mine = workspaceOf(project);
+    for (const f of opened) {
+      if (f.direction === 'ingress' && f.external) {
+        const open = f.internet ?? [];
+        if (open.length) risk('internet-ingress', `ingress from ${open.join(' and ')} to ${f.pods} on ${f.ports} is now allowed (${f.reason})`);
+        else risk('external-ingress', f.text.slice(2));
+      }
       for (const ns of f.peerNamespaces) {
-        const theirs = headLabels(ns)[WORKSPACE_LABEL];
+        const theirs = workspaceOf(ns);
         if (mine && theirs && mine !== theirs) {
           risk('cross-workspace', `${f.direction} ${f.direction === 'ingress' ? 'from' : 'to'} namespace ${ns} (workspace ${theirs}) on ${f.ports} is now allowed; ${project} is in workspace ${mine}`);
         }
       }
     }
     if (!own.length && !objects.added.length && !objects.removed.length && !objects.changed.length) continue;
-    projects.push({ cluster, project, status: !b ? 'added' : !h ? 'removed' : 'changed', objects, flows: own.map(({ peerNamespaces: _ns, ...f }) => f) });
+    projects.push({ cluster, project, status: !b ? 'added' : !h ? 'removed' : 'changed', objects, flows: own });
   }
   return { projects, risks };
 }
 
-/** Name of the stand-in policy that makes a project absent from base deny everything. */
-const ABSENT_POLICY = 'netiso-diff-project-absent';
-
-function absentNamespacePolicy(namespace: string): Obj {
-  return {
-    apiVersion: 'networking.k8s.io/v1',
-    kind: 'NetworkPolicy',
-    metadata: { name: ABSENT_POLICY, namespace },
-    spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-  };
+/** Whether some pod of the namespace was isolated for `direction` before and no pod is after. */
+function isolationLifted(universe: Universe, namespace: string, direction: 'ingress' | 'egress'): boolean {
+  const [before, after] = universe.states;
+  const mine = universe.classes.filter((c) => c.namespace === namespace);
+  const isolated = (state: Connectivity, c: number) => state.present(c) && state.selecting(c, direction).some((s) => s.isolates);
+  return mine.some((c) => isolated(before, c.index)) && !mine.some((c) => isolated(after, c.index));
 }
 
-function objectsOf(projects: Projects): Obj[] {
-  return [...projects.values()].flatMap((p) => [...p.objects.values()]);
-}
-
-function namespaceLabels(objects: readonly Obj[]): Map<string, Labels> {
-  const out = new Map<string, Labels>();
-  for (const o of objects) {
-    const meta = (o.metadata ?? {}) as Obj;
-    if (o.kind === 'Namespace') out.set(String(meta.name), (meta.labels ?? {}) as Labels);
+/** How a class reads within its namespace: stand-ins by labels, workloads by name. */
+function classWords(universe: Universe, cls: number, standIn: ReadonlyMap<string, Workload>, keysByNamespace: ReadonlyMap<string, ReadonlySet<string>>): string {
+  const refs = universe.classes[cls].workloads;
+  const labels = refs.map((r) => standIn.get(r)?.labels).find((l) => l !== undefined);
+  if (labels) {
+    const keys = Object.keys(labels).sort(compare);
+    if (keys.length) return `pods with ${keys.map((k) => `${k}=${labels[k]}`).join(',')}`;
+    // The stand-in without labels: the pods that carry none of the keys its siblings have.
+    const siblingKeys = [...(keysByNamespace.get(universe.classes[cls].namespace) ?? [])].sort(compare);
+    return siblingKeys.length ? `pods without ${siblingKeys.join(', ')}` : 'any pod';
   }
-  return out;
+  const names = refs.map((r) => r.slice(r.indexOf('/') + 1));
+  return names.length === 1 ? `workload ${names[0]}` : `workloads ${list(names)}`;
 }
 
-/** @throws DiffInputError naming `side` for a malformed policy. */
-function engineFor(objects: readonly Obj[], probes: ProbeSet, labels: (ns: string) => Labels, side: string): Engine {
-  try {
-    return Engine.fromManifests(objects.filter((o) => o.kind === 'NetworkPolicy'), {
-      namespaces: probes.namespaces.map((name) => ({ name, labels: labels(name) })),
-      workloads: probes.pods.map((p) => ({ namespace: p.namespace, name: p.name, labels: p.labels, ports: probes.namedPorts })),
-      externals: probes.externals.map((e) => ({ name: e.id, ip: e.ip })),
-    });
-  } catch (e) {
-    throw new DiffInputError(`${side}: ${(e as Error).message}`);
+/** One project's view of one changed block, before grouping. */
+interface Record_ {
+  readonly project: string;
+  readonly direction: 'ingress' | 'egress';
+  readonly change: 'allowed' | 'denied';
+  readonly local: readonly number[];
+  readonly peer: Ends;
+  readonly conns: ConnSet;
+  readonly reason: string;
+  readonly rules: readonly RuleRef[];
+  readonly internet: readonly string[];
+}
+
+type Grouped = FlowGroup;
+
+function flowGroups(changeSet: ChangeSet, universe: Universe, describer: Describer, isProject: ReadonlySet<string>, states: readonly [State, State]): Map<string, Grouped[]> {
+  const [before, after] = universe.states;
+  const records: Record_[] = [];
+  for (const change of changeSet.changes) {
+    for (const kind of ['allowed', 'denied'] as const) {
+      const delta = kind === 'allowed' ? change.after.subtract(change.before) : change.before.subtract(change.after);
+      if (delta.isEmpty) continue;
+      const sidesChanged = {
+        egress: sideChanged(change.egress, delta),
+        ingress: sideChanged(change.ingress, delta),
+      };
+      const internet = kind === 'allowed' ? internetSources(change, delta, after, states[1]) : [];
+      for (const [direction, localEnds, peer] of [['egress', change.from, change.to], ['ingress', change.to, change.from]] as const) {
+        if (!sidesChanged[direction]) continue;
+        const byProject = new Map<string, number[]>();
+        for (const c of describer.classes(localEnds)) {
+          const ns = universe.classes[c].namespace;
+          if (!isProject.has(ns)) continue;
+          const list_ = byProject.get(ns);
+          if (list_) list_.push(c);
+          else byProject.set(ns, [c]);
+        }
+        if (byProject.size === 0) continue;
+        const why = reasonFor(change[direction], delta, kind, direction, before, after);
+        for (const [project, local] of byProject) {
+          records.push({ project, direction, change: kind, local, peer, conns: delta, ...why, internet: direction === 'ingress' ? internet : [] });
+        }
+      }
+    }
   }
+  return groupRecords(records, describer, universe);
 }
 
-function why(before: SideVerdict, after: SideVerdict): { change: 'allowed' | 'denied'; reason: string; rules: readonly RuleRef[] } {
-  if (after.allowed) {
-    return after.isolated
-      ? { change: 'allowed', reason: `allowed by ${ruleList(after.allowedBy)}`, rules: after.allowedBy }
-      : { change: 'allowed', reason: before.isolatingPolicies.every((p) => p.endsWith(`/${ABSENT_POLICY}`)) ? 'new project, not isolated in this direction' : 'no policy isolates it any more', rules: [] };
+/** Whether the side's answer differs on `delta` between the states (addresses have no side). */
+function sideChanged(side: Change['egress'], delta: ConnSet): boolean {
+  if (!side.before && !side.after) return false;
+  const on = (a: SideAnswer | undefined) => (a && a.present ? a.result.allowed.intersect(delta) : ConnSet.NONE);
+  return on(side.before) !== on(side.after);
+}
+
+/** Why one side's answer on `delta` changed, in words, and the rules that allow it now (or allowed it before). */
+function reasonFor(side: Change['egress'], delta: ConnSet, kind: 'allowed' | 'denied', direction: 'ingress' | 'egress', before: Connectivity, after: Connectivity): { reason: string; rules: RuleRef[] } {
+  const allowRules = (state: Connectivity, answer: SideAnswer) => stepsOn(state, answer, delta)
+    .filter((s): s is Extract<Step, { kind: 'rule' }> => s.kind === 'rule' && s.rule.action === 'allow').map((s) => s.rule);
+  if (kind === 'allowed') {
+    const rules = allowRules(after, side.after as SideAnswer);
+    if (rules.length) return { reason: `allowed by ${rules.map(ruleName).join(', ')}`, rules: dedupeRules(rules) };
+    return { reason: side.before?.present ? `no policy isolates ${direction} any more` : `new, not isolated for ${direction}`, rules: [] };
   }
-  return before.isolated
-    ? { change: 'denied', reason: `was allowed by ${ruleList(before.allowedBy)}`, rules: before.allowedBy }
-    : { change: 'denied', reason: `isolated by ${after.isolatingPolicies.map(policyName).join(', ')}; no rule allows it`, rules: [] };
+  const was = side.before?.present ? allowRules(before, side.before) : [];
+  const now = side.after;
+  if (!now || !now.present) return { reason: direction === 'egress' ? 'the source is gone' : 'the destination is gone', rules: dedupeRules(was) };
+  const denying = stepsOn(after, now, delta).filter((s) => s.kind !== 'default' && !(s.kind === 'rule' && s.rule.action === 'allow'));
+  const denyRules = denying.flatMap((s) => (s.kind === 'rule' ? [s.rule] : []));
+  if (denyRules.length) return { reason: `denied by ${denyRules.map(ruleName).join(', ')}`, rules: dedupeRules(was) };
+  if (was.length) return { reason: `was allowed by ${was.map(ruleName).join(', ')}`, rules: dedupeRules(was) };
+  const isolating = [...new Set(denying.flatMap((s) => (s.kind === 'isolated' ? s.policies : [])))];
+  return { reason: `isolated by ${isolating.map(policyName).join(', ')}; no rule allows it`, rules: [] };
 }
 
-function ruleList(rules: readonly RuleRef[]): string {
-  return rules.map((r) => `${policyName(r.policy)} rule ${r.ruleIndex}`).join(', ');
+function stepsOn(state: Connectivity, answer: SideAnswer, delta: ConnSet): Step[] {
+  if (!answer.present || answer.result.reason < 0) return [];
+  return state.reason(answer.result.reason).filter((s) => !s.conns.intersect(delta).isEmpty);
 }
 
+/** The `/0` blocks (or `everyone`) that newly let addresses in: what makes ingress internet-wide. */
+function internetSources(change: Change, delta: ConnSet, after: Connectivity, state: State): string[] {
+  if (change.from.kind !== 'addresses' && change.from.kind !== 'otherAddresses') return [];
+  const answer = change.ingress.after;
+  if (!answer || !answer.present) return [];
+  const out = new Set<string>();
+  for (const step of stepsOn(after, answer, delta)) {
+    if (step.kind !== 'rule' || step.rule.action !== 'allow') continue;
+    const rule = state.policies.get(step.rule.policy)?.[step.rule.direction]?.find((r) => r.index === step.rule.ruleIndex);
+    for (const peer of rule?.peers ?? []) {
+      if (peer.kind === 'all') out.add('everyone (any address)');
+      if (peer.kind === 'ips') for (const b of peer.blocks) if (b.cidr.bits === 0) out.add(b.key);
+    }
+  }
+  return [...out].sort(compare);
+}
+
+/** `netiso-from-web rule 0`, `ClusterNetworkPolicy netiso-tenant-web rule 2 "deny-others" (admin tier)`. */
+function ruleName(ref: RuleRef): string {
+  const name = ref.name !== undefined ? ` ${JSON.stringify(ref.name)}` : '';
+  const tier = ref.tier !== undefined && ref.tier !== 'networkpolicy' ? ` (${ref.tier} tier)` : '';
+  return `${policyName(ref.policy)} rule ${ref.ruleIndex}${name}${tier}`;
+}
+
+/** A NetworkPolicy by its name (the namespace is the project's), other kinds as they are. */
 function policyName(id: string): string {
-  return id.slice(id.indexOf('/') + 1);
+  return id.includes(' ') ? id : id.slice(id.indexOf('/') + 1);
 }
 
-type Grouped = FlowGroup & { readonly peerNamespaces: readonly string[] };
+function dedupeRules(rules: readonly RuleRef[]): RuleRef[] {
+  const seen = new Map<string, RuleRef>();
+  for (const r of rules) seen.set(`${r.policy}|${r.direction}|${r.ruleIndex}`, r);
+  return [...seen.values()].sort((a, b) => compare(a.policy, b.policy) || compare(a.direction, b.direction) || a.ruleIndex - b.ruleIndex);
+}
 
 /**
- * Folds per-probe changes into readable groups: ports first (same pods, peer and reason), then
- * the project's pods (same peer, ports, reason), then the peers of one namespace. A group that
- * covers every probe of a namespace reads as "all pods".
+ * Folds records into readable groups: first the project's pods (same peer, ports, reason), then
+ * the peers (same pods, ports, reason).
  */
-function groupChanges(changes: readonly RawChange[], probes: ProbeSet): Map<string, Grouped[]> {
-  const portOrder = new Map(probes.ports.map((p, i) => [p, i]));
-  const probesOf = new Map<string, PodProbe[]>();
-  for (const p of probes.pods) probesOf.set(p.namespace, [...(probesOf.get(p.namespace) ?? []), p]);
-
-  // Step 1: ports.
-  const byPorts = new Map<string, { c: RawChange; ports: Set<PortProbe> }>();
-  for (const c of changes) {
-    const key = JSON.stringify([c.project, c.direction, c.change, c.local.id, c.peer.id, c.reason]);
-    const entry = byPorts.get(key) ?? { c, ports: new Set<PortProbe>() };
-    entry.ports.add(c.port);
-    byPorts.set(key, entry);
-  }
-  // Step 2: the project's pods.
-  const byLocal = new Map<string, { c: RawChange; ports: PortProbe[]; locals: Set<PodProbe> }>();
-  for (const { c, ports } of byPorts.values()) {
-    const sorted = [...ports].sort((a, b) => (portOrder.get(a) as number) - (portOrder.get(b) as number));
-    const key = JSON.stringify([c.project, c.direction, c.change, c.peer.id, sorted.map((p) => portOrder.get(p)), c.reason]);
-    const entry = byLocal.get(key) ?? { c, ports: sorted, locals: new Set<PodProbe>() };
-    entry.locals.add(c.local);
-    byLocal.set(key, entry);
-  }
-  // Step 3: the peers.
-  const byPeer = new Map<string, { c: RawChange; ports: PortProbe[]; locals: PodProbe[]; peers: Probe[] }>();
-  for (const { c, ports, locals } of byLocal.values()) {
-    const localList = [...locals].sort((a, b) => compare(a.id, b.id));
-    const key = JSON.stringify([c.project, c.direction, c.change, localList.map((l) => l.id), ports.map((p) => portOrder.get(p)), c.reason]);
-    const entry = byPeer.get(key) ?? { c, ports, locals: localList, peers: [] };
-    entry.peers.push(c.peer);
+function groupRecords(records: readonly Record_[], describer: Describer, universe: Universe): Map<string, Grouped[]> {
+  const endsKey = (e: Ends): string => JSON.stringify(e);
+  const byPeer = new Map<string, { r: Record_; local: Set<number> }>();
+  for (const r of records) {
+    const key = JSON.stringify([r.project, r.direction, r.change, endsKey(r.peer), r.conns.id, r.reason]);
+    const entry = byPeer.get(key) ?? { r, local: new Set<number>() };
+    for (const c of r.local) entry.local.add(c);
     byPeer.set(key, entry);
   }
-
-  const out = new Map<string, Grouped[]>();
-  for (const { c, ports, locals, peers } of byPeer.values()) {
-    const group = describeGroup(c, locals, peers, ports, probes, probesOf);
-    out.set(c.project, [...(out.get(c.project) ?? []), group]);
+  const byLocal = new Map<string, { r: Record_; local: number[]; peers: Ends[]; rules: RuleRef[]; internet: Set<string> }>();
+  const FULL = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n } as const;
+  for (const { r, local } of byPeer.values()) {
+    const sorted = [...local].sort((a, b) => a - b);
+    const key = JSON.stringify([r.project, r.direction, r.change, sorted, r.conns.id, r.reason]);
+    const entry = byLocal.get(key) ?? { r, local: sorted, peers: [], rules: [], internet: new Set<string>() };
+    entry.peers.push(r.peer);
+    entry.rules.push(...r.rules);
+    for (const i of r.internet) entry.internet.add(i);
+    byLocal.set(key, entry);
   }
-  for (const list of out.values()) {
-    list.sort((a, b) => compare(a.change, b.change) || compare(a.direction, b.direction) || compare(a.peer, b.peer) || compare(a.pods, b.pods) || compare(a.ports, b.ports));
+  const out = new Map<string, Grouped[]>();
+  for (const { r, local, peers, rules, internet } of byLocal.values()) {
+    const pods = describer.pods(local, r.project).text;
+    const peerClasses = [...new Set(peers.flatMap((p) => describer.classes(p)))].sort((a, b) => a - b);
+    const peerRanges = peers.flatMap((p) => describer.ranges(p));
+    // Ingress newly open to every address of a family is internet-wide, whatever allowed it.
+    if (r.direction === 'ingress' && r.change === 'allowed') {
+      for (const range of peerRanges) if (range.lo === 0n && range.hi === FULL[range.family]) internet.add(range.family === 4 ? '0.0.0.0/0' : '::/0');
+    }
+    const podPeers = peerClasses.length ? describer.pods(peerClasses, r.project, 'all pods of the project') : undefined;
+    const addressText = peerRanges.length ? describer.addresses(peerRanges) : '';
+    const peer = [podPeers?.text, addressText].filter(Boolean).join('; ');
+    const ports = describer.conns(r.conns);
+    const sentence = r.direction === 'ingress' ? `ingress from ${peer} to ${pods}` : `egress from ${pods} to ${peer}`;
+    const text = `${r.change === 'allowed' ? '+' : '-'} ${sentence} on ${ports}: now ${r.change} (${r.reason})`;
+    const group: Grouped = {
+      direction: r.direction,
+      change: r.change,
+      pods,
+      peer,
+      ports,
+      conns: r.conns.toString(),
+      reason: r.reason,
+      rules: dedupeRules(rules),
+      external: peerRanges.length > 0,
+      peerNamespaces: (podPeers?.namespaces ?? []).filter((ns) => universe.classes.some((c) => c.namespace === ns) && !ns.startsWith('(')),
+      peerCidrs: peerRanges.length ? describer.addresses(peerRanges).replace(/^CIDR /, '').split(/; (?:CIDR )?/) : [],
+      text,
+      ...(internet.size ? { internet: [...internet].sort(compare) } : {}),
+    };
+    const list_ = out.get(r.project);
+    if (list_) list_.push(group);
+    else out.set(r.project, [group]);
+  }
+  for (const groups of out.values()) {
+    groups.sort((a, b) => compare(a.change, b.change) || compare(a.direction, b.direction) || compare(a.peer, b.peer) || compare(a.pods, b.pods) || compare(a.ports, b.ports));
   }
   return out;
-}
-
-function describeGroup(c: RawChange, locals: PodProbe[], peers: Probe[], ports: PortProbe[], probes: ProbeSet, probesOf: Map<string, PodProbe[]>): Grouped {
-  const nsProbes = probesOf.get(c.project) ?? [];
-  const pods = locals.length === nsProbes.length ? 'all pods' : locals.map((l) => podWords(l, nsProbes)).join(', ');
-  const peer = describePeers(peers, probes, probesOf);
-  const portText = describePorts(ports, probes);
-  const sentence = c.direction === 'ingress' ? `ingress from ${peer} to ${pods}` : `egress from ${pods} to ${peer}`;
-  const text = c.change === 'allowed'
-    ? `+ ${sentence} on ${portText}: now allowed (${c.reason})`
-    : `- ${sentence} on ${portText}: now denied (${c.reason})`;
-  return {
-    direction: c.direction,
-    change: c.change,
-    pods,
-    peer,
-    ports: portText,
-    reason: c.reason,
-    rules: c.rules,
-    external: peers.some((p) => p.kind === 'external'),
-    text,
-    peerNamespaces: [...new Set(peers.flatMap((p) => (p.kind === 'pod' ? [p.namespace] : [])))].sort(compare),
-  };
-}
-
-/** Peers in words; whole namespaces and "every external address" are folded. */
-function describePeers(peers: readonly Probe[], probes: ProbeSet, probesOf: Map<string, PodProbe[]>): string {
-  const parts: string[] = [];
-  const pods = peers.filter((p): p is PodProbe => p.kind === 'pod');
-  const full: string[] = [];
-  const partial: string[] = [];
-  // The catch-all namespace reads last.
-  const order = [...probes.namespaces.filter((n) => n !== OTHER_NAMESPACE), OTHER_NAMESPACE];
-  for (const ns of order) {
-    const mine = pods.filter((p) => p.namespace === ns).sort((a, b) => compare(a.id, b.id));
-    const all = probesOf.get(ns) ?? [];
-    if (!mine.length) continue;
-    if (mine.length === all.length) full.push(ns);
-    else partial.push(...mine.map((p) => `${podWords(p, all)} in ${where(ns)}`));
-  }
-  if (full.length === probes.namespaces.length) {
-    parts.push('all pods in every namespace');
-  } else {
-    const named = full.filter((n) => n !== OTHER_NAMESPACE);
-    if (named.length) parts.push(`all pods in namespace${named.length > 1 ? 's' : ''} ${named.join(', ')}`);
-    if (full.includes(OTHER_NAMESPACE)) parts.push(`all pods in ${where(OTHER_NAMESPACE)}`);
-  }
-  parts.push(...partial);
-  const externals = peers.filter((p): p is ExternalProbe => p.kind === 'external');
-  // A whole family reads as such: that is what 0.0.0.0/0 or lifted isolation amounts to.
-  for (const family of [4, 6]) {
-    const mine = externals.filter((e) => ipFamily(e) === family);
-    if (mine.length && mine.length === probes.externals.filter((e) => ipFamily(e) === family).length) parts.push(`any IPv${family} address`);
-    else parts.push(...mine.map((e) => (e.internet ? `the internet (IPv${e.internet})` : `CIDR ${e.cidr}`)));
-  }
-  return parts.join('; ');
-}
-
-function ipFamily(e: ExternalProbe): 4 | 6 {
-  return e.ip.includes(':') ? 6 : 4;
-}
-
-function where(ns: string): string {
-  return ns === OTHER_NAMESPACE ? 'any other namespace' : `namespace ${ns}`;
-}
-
-function podWords(p: PodProbe, sameNamespace: readonly PodProbe[]): string {
-  const keys = Object.keys(p.labels);
-  if (keys.length) return `pods with ${keys.sort(compare).map((k) => `${k}=${p.labels[k]}`).join(',')}`;
-  return sameNamespace.length > 1 ? 'other pods' : 'any pod';
-}
-
-function describePorts(ports: readonly PortProbe[], probes: ProbeSet): string {
-  if (ports.length === probes.ports.length) return 'all ports';
-  const parts: string[] = [];
-  for (const protocol of [...new Set(probes.ports.map((p) => p.protocol))]) {
-    const mine = ports.filter((p) => p.protocol === protocol);
-    if (!mine.length) continue;
-    if (mine.length === probes.ports.filter((p) => p.protocol === protocol).length) parts.push(`any ${protocol} port`);
-    else parts.push(...mine.map((p) => p.label));
-  }
-  return parts.join(', ');
 }
 
 function diffObjects(base: ProjectObjects | undefined, head: ProjectObjects | undefined): ObjectChanges {
@@ -336,3 +350,5 @@ function diffObjects(base: ProjectObjects | undefined, head: ProjectObjects | un
     changed: keys.filter((k) => b.has(k) && h.has(k) && stableJson(b.get(k)) !== stableJson(h.get(k))),
   };
 }
+
+export { namespaceOrder, where };

@@ -17,7 +17,7 @@ export interface SideNames {
  */
 export function diffDist(base: DistFiles, head: DistFiles, names: SideNames = {}): DiffReport {
   const label = (role: 'base' | 'head') => (names[role] !== undefined ? `${role} (${names[role]})` : role);
-  const { projects, risks } = diffTrees(parseDist(base, label('base')), parseDist(head, label('head')), { base: label('base'), head: label('head') });
+  const { projects, risks } = diffTrees(parseDist(base, label('base')), parseDist(head, label('head')), { sides: { base: label('base'), head: label('head') } });
   const flows = projects.flatMap((p) => p.flows);
   const count = (pick: (p: (typeof projects)[number]) => readonly unknown[]) => projects.reduce((n, p) => n + pick(p).length, 0);
   return {

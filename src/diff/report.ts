@@ -1,10 +1,13 @@
 import type { Direction, RuleRef } from '../analysis';
 
 /** Kinds of change a reviewer must look at before anything else, in display order. */
-export const RISK_KINDS = ['external-ingress', 'isolation-removed', 'project-removed', 'egress-lockdown-lifted', 'cross-workspace'] as const;
+export const RISK_KINDS = ['internet-ingress', 'guardrail-removed', 'external-ingress', 'isolation-removed', 'project-removed', 'egress-lockdown-lifted', 'cross-workspace'] as const;
 
 /**
- * - `external-ingress`: pods newly accept traffic from an ipBlock CIDR or the internet.
+ * - `internet-ingress`: pods newly accept traffic from `0.0.0.0/0`, `::/0` or everyone; names the CIDR.
+ * - `guardrail-removed`: a cluster-scoped guardrail object (ClusterNetworkPolicy, Calico or Cilium
+ *   cluster policy) is removed, so tenants' NetworkPolicies decide alone again.
+ * - `external-ingress`: pods newly accept traffic from an ipBlock CIDR.
  * - `isolation-removed`: a project that stays lost its isolation policy or ingress isolation.
  * - `project-removed`: the project directory is gone; pruning deletes its default-deny, so its
  *   namespace fails open if it outlives the policies.
@@ -30,14 +33,22 @@ export interface FlowGroup {
   readonly pods: string;
   /** The other end, e.g. `all pods in namespace shop-web`, `CIDR 10.0.0.0/8`, `the internet (IPv4)`. */
   readonly peer: string;
-  /** Port classes, e.g. `TCP 80`, `other TCP ports`, or `all ports`. */
+  /** The connections in words, e.g. `TCP 80`, `TCP port "redis"`, `any UDP port`, `all ports`. */
   readonly ports: string;
+  /** The same connections as np-guard prints them, e.g. `TCP 80,443,UDP 53`, `All Connections`. */
+  readonly conns: string;
   /** Why, e.g. `allowed by netiso-from-web rule 0`, `no policy isolates it any more`. */
   readonly reason: string;
   /** The rules that allow the flow now (`allowed`) or allowed it before (`denied`). */
   readonly rules: readonly RuleRef[];
-  /** True when the peer is an address outside the pod network. */
+  /** True when the peer includes addresses outside the pod network. */
   readonly external: boolean;
+  /** Namespaces of the pod peers, sorted (stand-ins for unknown namespaces left out). */
+  readonly peerNamespaces: readonly string[];
+  /** Address peers as CIDRs (or `any IPv4 address`), in order. */
+  readonly peerCidrs: readonly string[];
+  /** For ingress newly open to `0.0.0.0/0`, `::/0` or everyone: those CIDRs. */
+  readonly internet?: readonly string[];
   /** The whole change as one line. */
   readonly text: string;
 }

@@ -65,7 +65,7 @@ test('reads the committed dist of a revision without checking it out', () => {
 test('revisions: exit 1 with changes, 0 without', () => {
   const changed = run(dir, 'HEAD~2', 'HEAD~1');
   expect(changed.code).toBe(1);
-  expect(changed.out).toContain('- ingress from pods with role=frontend in namespace web to pods with role=db on TCP 6379 (redis): now denied (was allowed by netiso-from-web rule 0)');
+  expect(changed.out).toContain('- ingress from pods with role=frontend in namespace web to pods with role=db on TCP port "redis": now denied (was allowed by netiso-from-web rule 0)');
   expect(run(dir, 'HEAD', 'HEAD').code).toBe(0);
 });
 
@@ -137,7 +137,8 @@ export default function (clusters: any) {
     '  ! [external-ingress] prod/web: ingress from CIDR 192.168.0.0/24 to all pods on TCP 22: now allowed (allowed by netiso-office rule 0)',
     '',
     'prod/web (added):',
-    '  + egress from all pods to all pods in any other namespace; any IPv4 address; any IPv6 address on all ports: now allowed (new project, not isolated in this direction)',
+    '  + egress from all pods to all pods of the project; all pods in any other namespace; any IPv4 address; any IPv6 address on all ports: now allowed (new, not isolated for egress)',
     '  + ingress from CIDR 192.168.0.0/24 to all pods on TCP 22: now allowed (allowed by netiso-office rule 0)',
+    '  + ingress from all pods of the project to all pods on all ports: now allowed (allowed by netiso-isolation rule 0)',
   ].join('\n'));
 });

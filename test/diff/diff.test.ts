@@ -17,7 +17,7 @@ test('ingress newly open to the internet: exact text output', () => {
     '1 project(s) changed: 1 flow group(s) newly allowed, 0 newly denied; objects 1 added, 0 removed, 0 changed; 1 risk(s).',
     '',
     'RISKS:',
-    '  ! [external-ingress] prod/web: ingress from any IPv4 address; any IPv6 address to all pods on TCP 443: now allowed (allowed by netiso-from-partners rule 0)',
+    '  ! [internet-ingress] prod/web: ingress from 0.0.0.0/0 and ::/0 to all pods on TCP 443 is now allowed (allowed by netiso-from-partners rule 0)',
     '',
     'prod/web:',
     '  + ingress from any IPv4 address; any IPv6 address to all pods on TCP 443: now allowed (allowed by netiso-from-partners rule 0)',
@@ -34,16 +34,29 @@ test('ingress from a declared CIDR is an external-ingress risk, and names the CI
 });
 
 test('isolation none: isolation-removed, plus everything it opens', () => {
-  expect(kinds(shop(), shop({ webIsolation: 'none' }))).toEqual(['external-ingress', 'isolation-removed', 'cross-workspace']);
+  expect(kinds(shop(), shop({ webIsolation: 'none' }))).toEqual(['internet-ingress', 'isolation-removed', 'cross-workspace']);
 });
 
-test('a removed project is flagged, its flows fail open and its objects are listed as removed', () => {
+test('a removed project whose Namespace netiso managed is flagged; its pods are gone with it', () => {
   const report = diffDist(shop(), shop({ withDb: false }));
-  expect(report.risks.map((r) => r.kind)).toContain('project-removed');
+  expect(report.risks.map((r) => r.message)).toEqual(['prod/db: project removed; pruning deletes its Namespace and every workload in it']);
   const db = report.projects.find((p) => p.project === 'db')!;
   expect(db.status).toBe('removed');
   expect(db.objects.removed).toEqual(['Namespace/db', 'NetworkPolicy/netiso-from-web', 'NetworkPolicy/netiso-isolation', 'Service/redis']);
-  expect(db.flows.every((f) => f.change === 'allowed' && f.reason === 'no policy isolates it any more')).toBe(true);
+  expect(db.flows.length).toBeGreaterThan(0);
+  expect(db.flows.every((f) => f.change === 'denied' && /is gone/.test(f.reason))).toBe(true);
+});
+
+test('a removed project whose namespace outlives it fails open', () => {
+  const report = diffDist(shop({ dbManaged: false }), shop({ withDb: false }));
+  expect(report.risks.map((r) => r.message)).toEqual([
+    'prod/db: ingress from 0.0.0.0/0 and ::/0 to all pods on all ports is now allowed (no policy isolates ingress any more)',
+    'prod/db: no policy isolates ingress to its pods any more',
+    'prod/db: project removed; pruning deletes its NetworkPolicies while its namespace stays, so its pods fail open',
+  ]);
+  const db = report.projects.find((p) => p.project === 'db')!;
+  expect(db.flows.some((f) => f.change === 'allowed' && f.direction === 'ingress' && f.reason === 'no policy isolates ingress any more')).toBe(true);
+  expect(db.flows.every((f) => f.change === 'allowed')).toBe(true);
 });
 
 test('a new project is added without risk when it is isolated', () => {
@@ -76,7 +89,7 @@ test('a removed allow-list entry denies its flows, on the Service-named port, an
   const report = diffDist(shop(), shop({ dbFromWeb: false }));
   expect(report.risks).toEqual([]);
   expect(report.projects[0].flows.map((f) => f.text)).toEqual([
-    '- ingress from pods with role=frontend in namespace web to pods with role=db on TCP 6379 (redis): now denied (was allowed by netiso-from-web rule 0)',
+    '- ingress from pods with role=frontend in namespace web to pods with role=db on TCP port "redis": now denied (was allowed by netiso-from-web rule 0)',
   ]);
 });
 
@@ -132,4 +145,46 @@ test('a malformed policy is reported with its side', () => {
   base.set(file, base.get(file)!.replace(/policyTypes:\n(\s+)- Ingress/, 'policyTypes:\n$1- Sideways'));
   expect(base.get(file)).toContain('- Sideways');
   expect(() => diffDist(base, shop(), { base: 'origin/main' })).toThrow(new DiffInputError('base (origin/main): NetworkPolicy web/netiso-isolation: spec.policyTypes[0]: must be Ingress or Egress, got "Sideways"'));
+});
+
+/** A dist tree of raw objects: `<cluster>/<project>/<Kind>.<name>.yaml`. */
+function tree(objects: Record<string, unknown>[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const o of objects) {
+    const meta = o.metadata as { name: string; namespace?: string };
+    files.set(`prod/${meta.namespace ?? meta.name}/${String(o.kind)}.${meta.name}.yaml`, JSON.stringify(o));
+  }
+  return files;
+}
+const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+const policy = (namespace: string, name: string, spec: Record<string, unknown>) => ({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace }, spec });
+
+test('a default-deny ingress policy is reported for pods inside the namespace too, on every protocol', () => {
+  const base = tree([ns('a'), ns('b')]);
+  const head = tree([ns('a'), ns('b'), policy('a', 'deny', { podSelector: {}, policyTypes: ['Ingress'] })]);
+  const a = diffDist(base, head).projects.find((p) => p.project === 'a')!;
+  expect(a.flows.map((f) => `${f.text} [${f.conns}]`)).toEqual([
+    '- ingress from all pods of the project; all pods in 2 namespaces (b, any other namespace); any IPv4 address; any IPv6 address to all pods on all ports: now denied (isolated by deny; no rule allows it) [All Connections]',
+  ]);
+});
+
+test('a semantically equal rewrite changes objects only: no flows, no risk', () => {
+  const before = policy('a', 'p', { podSelector: {}, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'x' } } }, { namespaceSelector: { matchLabels: { team: 'y' } } }], ports: [{ port: 80 }, { port: 443 }] }] });
+  const after = policy('a', 'p', { podSelector: {}, policyTypes: ['Ingress'], ingress: [
+    { from: [{ namespaceSelector: { matchLabels: { team: 'y' } } }], ports: [{ port: 443, protocol: 'TCP' }, { port: 80 }] },
+    { from: [{ podSelector: { matchLabels: { app: 'x' } } }], ports: [{ port: 80 }, { port: 443 }] },
+  ] });
+  const report = diffDist(tree([ns('a'), before]), tree([ns('a'), after]));
+  expect(report.risks).toEqual([]);
+  expect(report.projects.map((p) => [p.project, p.flows.length, p.objects.changed])).toEqual([['a', 0, ['NetworkPolicy/p']]]);
+});
+
+test('label selectors are analysed exactly: pods only some selectors match are told apart', () => {
+  const base = tree([ns('a'), policy('a', 'p', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['db'] }] }, policyTypes: ['Ingress'] })]);
+  const head = tree([ns('a'), policy('a', 'p', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }, { key: 'tier', operator: 'NotIn', values: ['db'] }] }, policyTypes: ['Ingress'] })]);
+  const flows = diffDist(base, head).projects[0].flows;
+  // Only pods without a tier label lose their isolation; tier=db was never isolated, tier=other stays so.
+  expect(flows.map((f) => f.text)).toEqual([
+    '+ ingress from all pods of the project; all pods in any other namespace; any IPv4 address; any IPv6 address to pods without tier on all ports: now allowed (no policy isolates ingress any more)',
+  ]);
 });

@@ -13,6 +13,8 @@ export interface ShopOptions {
   /** web accepts TCP 8080 from the partner workspace's project. */
   readonly webFromPartner?: boolean;
   readonly redisPort?: number;
+  /** Emit db's Namespace (false: the namespace is managed elsewhere). */
+  readonly dbManaged?: boolean;
 }
 
 /** A small cluster: web and db in workspace shop, partner in workspace other. */
@@ -27,7 +29,7 @@ export function shop(options: ShopOptions = {}): Map<string, string> {
   if (o.webEgressLocked) new ExternalWhitelist(web, 'to-api', { direction: Direction.EGRESS, cidrs: ['10.1.0.1/32'], ports: [Port.tcp(80)] });
   if (o.webFromPartner) new InternalWhitelist(web, 'from-partner', { direction: Direction.INGRESS, peers: [InternalPeer.project('partner')], ports: [Port.tcp(8080)] });
   if (o.withDb) {
-    const db = new IsolatedProject(cluster, 'db', { workspace: shopWs });
+    const db = new IsolatedProject(cluster, 'db', { workspace: shopWs, manageNamespace: o.dbManaged ?? true });
     new ProjectService(db, 'redis', { selector: { role: 'db' }, ports: [{ port: o.redisPort, targetPort: 'redis' }] });
     if (o.dbFromWeb) {
       new InternalWhitelist(db, 'from-web', {
