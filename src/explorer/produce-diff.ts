@@ -1,4 +1,4 @@
-import { LineCounter, isSeq, parseAllDocuments } from 'yaml';
+import { LineCounter, isNode, isSeq, parseAllDocuments } from 'yaml';
 import { compilePolicy, describePolicy } from '../analysis';
 import { ruleLine } from '../analysis/describe';
 import { compare } from '../k8s/compare';
@@ -51,7 +51,7 @@ export function diffExplorerData(report: DiffReport, sides: { readonly base: Dif
 }
 
 function clusterOf(
-  name: string, projects: readonly ProjectDiff[], base: ReadonlyMap<string, PolicyVersion>, head: ReadonlyMap<string, PolicyVersion>, workspaces: ReadonlyMap<string, string>,
+  name: string, projects: readonly ProjectDiff[], base: ReadonlyMap<string, SidePolicy>, head: ReadonlyMap<string, SidePolicy>, workspaces: ReadonlyMap<string, string>,
 ): ReturnType<ClusterBuilder['build']> {
   const members = new Map<string, { kind: GroupKind; names: Set<string> }>();
   const place = (p: Place): Place => {
@@ -171,9 +171,12 @@ function workspacesOf(files: DistFiles): Map<string, string> {
   return out;
 }
 
+/** A policy of one side, with its canonical JSON to tell whether the other side's differs. */
+type SidePolicy = PolicyVersion & { readonly json: string };
+
 /** `cluster/namespace/name` → the policy in words, with the file and the line of each rule. */
-function policiesOf(side: DiffSideFiles): Map<string, PolicyVersion & { readonly json: string }> {
-  const out = new Map<string, PolicyVersion & { readonly json: string }>();
+function policiesOf(side: DiffSideFiles): Map<string, SidePolicy> {
+  const out = new Map<string, SidePolicy>();
   for (const [path, text] of side.files) {
     if (!/\.ya?ml$/.test(path) || !text.includes('NetworkPolicy')) continue;
     const lines = new LineCounter();
@@ -188,7 +191,8 @@ function policiesOf(side: DiffSideFiles): Map<string, PolicyVersion & { readonly
         if (!desc.restricted) return undefined;
         const seq = doc.getIn(['spec', dir], true);
         return desc.rules.map((r, i) => {
-          const offset = isSeq(seq) ? seq.items[i]?.range?.[0] : undefined;
+          const item = isSeq(seq) ? seq.items[i] : undefined;
+          const offset = isNode(item) ? item.range?.[0] : undefined;
           return { text: ruleLine(r, word), ...(offset !== undefined ? { line: lines.linePos(offset).line } : {}) };
         });
       };
@@ -204,8 +208,8 @@ function policiesOf(side: DiffSideFiles): Map<string, PolicyVersion & { readonly
   return out;
 }
 
-function policyOf(id: string, before: (PolicyVersion & { json: string }) | undefined, after: (PolicyVersion & { json: string }) | undefined): ExplorerPolicy {
-  const plain = ({ json: _json, ...v }: PolicyVersion & { json: string }): PolicyVersion => v;
+function policyOf(id: string, before: SidePolicy | undefined, after: SidePolicy | undefined): ExplorerPolicy {
+  const plain = ({ json: _json, ...v }: SidePolicy): PolicyVersion => v;
   if (!after) return { id, ...plain(before!), change: 'removed' };
   if (!before) return { id, ...plain(after), change: 'added' };
   if (before.json === after.json) return { id, ...plain(after) };

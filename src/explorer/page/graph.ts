@@ -21,13 +21,15 @@ export function renderGraph(index: ClusterIndex, groups: readonly number[], filt
     return h('p', { class: 'note', text: `The graph draws at most ${GRAPH_MAX_GROUPS} groups; ${groups.length} are selected. Narrow the selection with the search or the filters.` });
   }
   if (groups.length === 0) return h('p', { class: 'note', text: 'No groups are selected.' });
+  // Room beside the circle for names up to about 30 characters.
+  const width = 860;
   const size = 640;
-  const radius = groups.length === 1 ? 0 : size / 2 - 110;
+  const radius = groups.length === 1 ? 0 : size / 2 - 70;
   const pos = new Map(groups.map((g, i) => {
     const a = (2 * Math.PI * i) / groups.length - Math.PI / 2;
-    return [g, { x: size / 2 + radius * Math.cos(a), y: size / 2 + radius * Math.sin(a) }];
+    return [g, { x: width / 2 + radius * Math.cos(a), y: size / 2 + radius * Math.sin(a) }];
   }));
-  const svg = s('svg', { viewBox: `0 0 ${size} ${size}`, width: size, height: size, role: 'group', 'aria-label': 'Graph of the selected groups and the flows allowed between them' },
+  const svg = s('svg', { viewBox: `0 0 ${width} ${size}`, width, height: size, role: 'group', 'aria-label': 'Graph of the selected groups and the flows allowed between them' },
     s('defs', {}, s('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, s('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#333' }))));
   const edges = s('g', { class: 'edges' });
   const nodes = s('g', { class: 'nodes' });
@@ -72,7 +74,7 @@ export function renderGraph(index: ClusterIndex, groups: readonly number[], filt
     const shape = group.kind === 'project' || group.kind === 'namespace'
       ? s('circle', { cx: p.x, cy: p.y, r: 12 })
       : s('rect', { x: p.x - 11, y: p.y - 11, width: 22, height: 22, transform: `rotate(45 ${p.x} ${p.y})` });
-    const anchor = p.x < size / 2 - 5 ? 'end' : p.x > size / 2 + 5 ? 'start' : 'middle';
+    const anchor = p.x < width / 2 - 5 ? 'end' : p.x > width / 2 + 5 ? 'start' : 'middle';
     const tx = anchor === 'end' ? p.x - 18 : anchor === 'start' ? p.x + 18 : p.x;
     const ty = anchor === 'middle' ? (p.y < size / 2 ? p.y - 20 : p.y + 26) : p.y + 4;
     const node = s('g', { class: `node ${group.kind}`, tabindex: 0, role: 'button', 'aria-label': `${group.id}${group.workspace ? `, workspace ${group.workspace}` : ''}` },
