@@ -425,7 +425,9 @@ export function explorerDataProblems(data: ExplorerData): string[] {
       }
     });
     if (c.matrix.length !== n) out.push(`${at}: matrix has ${c.matrix.length} rows for ${n} groups`);
-    const seen = new Set<string>();
+    // A block's policy references are checked once per namespace they resolve in, not once per cell.
+    const checked = new Set<number>();
+    const refs = c.blocks.map((b) => policyRefs(b, c.answers));
     c.matrix.forEach((encoded, f) => {
       let row: Int32Array;
       try {
@@ -434,44 +436,51 @@ export function explorerDataProblems(data: ExplorerData): string[] {
         out.push(`${at}: row ${c.groups[f]?.id}: ${(e as Error).message}`);
         return;
       }
+      const from = c.groups[f];
       row.forEach((b, t) => {
         if (b === -1) return;
+        const to = c.groups[t];
+        const cell = `${at}: cell ${from?.id} -> ${to.id}`;
         const block = c.blocks[b];
-        const cell = `${at}: cell ${c.groups[f]?.id} -> ${c.groups[t].id}`;
-        if (!block) {
-          out.push(`${cell}: block ${b} does not exist`);
+        if (!block || !refs[b]) {
+          out.push(`${cell}: block ${b} does not exist, or names an answer that does not`);
           return;
         }
-        const from = c.groups[f];
-        const to = c.groups[t];
         if (block.pairs.length !== from.members.length || block.pairs.some((r) => r.length !== to.members.length)) {
           out.push(`${cell}: block ${b} is not ${from.members.length} x ${to.members.length}`);
           return;
         }
-        // Each (block, namespaces) combination needs checking once; most cells repeat one.
-        const key = `${b}\n${from.namespace}\n${to.namespace}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        for (const r of block.pairs) {
-          for (const a of r) {
-            if (a === -1) continue;
-            const answer = c.answers[a];
-            if (!answer) {
-              out.push(`${cell}: answer ${a} does not exist`);
-              continue;
-            }
-            for (const flow of answer.flows) {
-              for (const [name, s, ns] of [['egress', flow.egress, from.namespace], ['ingress', flow.ingress, to.namespace]] as const) {
-                for (const p of [...s.rules.map((r2) => r2.policy), ...s.isolatedBy]) {
-                  if (ns === undefined) out.push(`${cell}: ${name} names policy ${p}, but ${name === 'egress' ? from.id : to.id} has no namespace`);
-                  else if (!policies.has(`${ns}/${p}`)) out.push(`${cell}: ${name} names policy ${ns}/${p}, which is not among the policies`);
-                }
-              }
-            }
+        for (const [direction, names, group, g] of [['egress', refs[b]!.egress, from, f], ['ingress', refs[b]!.ingress, to, t]] as const) {
+          const key = ((b * n + g) * 2) + (direction === 'egress' ? 0 : 1);
+          if (checked.has(key)) continue;
+          checked.add(key);
+          for (const p of names) {
+            if (group.namespace === undefined) out.push(`${cell}: ${direction} names policy ${p}, but ${group.id} has no namespace`);
+            else if (!policies.has(`${group.namespace}/${p}`)) out.push(`${cell}: ${direction} names policy ${group.namespace}/${p}, which is not among the policies`);
           }
         }
       });
     });
   }
   return out;
+}
+
+/** The policy names a block's answers cite on each side; undefined when it names a missing answer. */
+function policyRefs(block: Block, answers: readonly PairAnswer[]): { egress: Set<string>; ingress: Set<string> } | undefined {
+  const egress = new Set<string>();
+  const ingress = new Set<string>();
+  for (const row of block.pairs) {
+    for (const a of row) {
+      if (a === -1) continue;
+      const answer = answers[a];
+      if (!answer) return undefined;
+      for (const f of answer.flows) {
+        for (const r of f.egress.rules) egress.add(r.policy);
+        for (const p of f.egress.isolatedBy) egress.add(p);
+        for (const r of f.ingress.rules) ingress.add(r.policy);
+        for (const p of f.ingress.isolatedBy) ingress.add(p);
+      }
+    }
+  }
+  return { egress, ingress };
 }
