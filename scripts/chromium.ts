@@ -66,3 +66,10 @@ export async function openExplorer(page: Page, file: string): Promise<number> {
   await page.waitForSelector('body[data-ready=true]', { timeout: 60_000 });
   return Date.now() - t0;
 }
+
+/** The centre of the cell of two groups, scrolled into view (the page's `window.netiso` API). */
+export async function cellCenter(page: Page, from: string, to: string): Promise<{ x: number; y: number }> {
+  const at = await page.evaluate(`window.netiso.cellCenter(${JSON.stringify(from)}, ${JSON.stringify(to)})`) as { x: number; y: number } | undefined;
+  if (!at) throw new Error(`no cell ${from} -> ${to} is shown`);
+  return at;
+}
