@@ -35,7 +35,7 @@ export function diffCommand(): Command {
     .action((base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
-        const outputProblem = htmlOutputProblem(opts.format, opts.output, 1);
+        const outputProblem = htmlOutputProblem(opts.format, opts.output, 1, 'netiso-diff.html');
         if (outputProblem) throw new Error(outputProblem);
         const baseSide = loadSide('base', base, opts.dist);
         const headSide: DiffSide = opts.synth

@@ -16,9 +16,9 @@ const CLUSTER = '{cluster}';
  * What is wrong with `--format` / `--output` of a command that writes HTML, or undefined: HTML
  * goes to a file, `--output` is only for HTML, and several clusters need `{cluster}` in the name.
  */
-export function htmlOutputProblem(format: string, output: string | undefined, clusters: number): string | undefined {
+export function htmlOutputProblem(format: string, output: string | undefined, clusters: number, example = `explorer-${CLUSTER}.html`): string | undefined {
   if (format !== 'html') return output === undefined ? undefined : `--output is for --format html; the ${format} format is written to standard output`;
-  if (output === undefined) return `--format html writes a file: give --output FILE (e.g. --output explorer-${CLUSTER}.html)`;
+  if (output === undefined) return `--format html writes a file: give --output FILE (e.g. --output ${example})`;
   if (clusters > 1 && !output.includes(CLUSTER)) return `${clusters} clusters are selected and each gets its own file: put ${CLUSTER} in --output (e.g. explorer-${CLUSTER}.html) or choose one with --cluster`;
   return undefined;
 }
