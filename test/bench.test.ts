@@ -28,6 +28,7 @@ test('npm run bench runs every case and prints the table', () => {
   expect(rows[1][6]).toBe('-');
   expect(run.stdout).toMatch(/cdk8s default skipped at 3 projects/);
   expect(run.stdout).not.toMatch(/NaN|undefined/);
+  expect(run.stdout).toMatch(/## Explorer page: .*\n(.|\n)*(\| +2 \| +10 \||skipped: Chromium not found)/);
   // Every case cleans up its output tree.
   expect(fs.readdirSync(tmp)).toEqual([]);
 }, 60_000);

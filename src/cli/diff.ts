@@ -3,9 +3,11 @@ import { hasConnectivityChange, diffDist } from '../diff/diff';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
 import { DiffSide, checkSides, loadSide } from '../diff/sides';
 import { renderDefinitions } from '../synth/synthesize';
+import { htmlOutputProblem, writeDiffExplorer } from '../explorer/cli';
 
 interface DiffOptions {
-  format: DiffFormat;
+  format: DiffFormat | 'html';
+  output?: string;
   failOn?: 'risk';
   synth?: boolean;
   dist: string;
@@ -23,7 +25,8 @@ export function diffCommand(): Command {
     .description('compare what two dist trees let connect; each side is a dist directory or a git revision')
     .argument('<base>', 'dist directory, or git revision whose committed dist is read (e.g. origin/main)')
     .argument('[head]', 'dist directory or git revision; omit with --synth')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(DIFF_FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices([...DIFF_FORMATS, 'html']).default('text'))
+    .option('-o, --output <file>', 'with --format html: the explorer file to write (changed cells marked, risks first)')
     .addOption(new Option('--fail-on <what>', 'exit 1 only for risk flags, not for any change').choices(['risk']))
     .option('--synth', 'use projects/ of the working tree, synthesized in memory, as the head')
     .option('--dist <path>', 'dist directory inside a git revision, relative to the current directory', 'dist')
@@ -32,13 +35,16 @@ export function diffCommand(): Command {
     .action((base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
+        const outputProblem = htmlOutputProblem(opts.format, opts.output, 1, 'netiso-diff.html');
+        if (outputProblem) throw new Error(outputProblem);
         const baseSide = loadSide('base', base, opts.dist);
         const headSide: DiffSide = opts.synth
           ? { role: 'head', spec: '--synth', kind: 'synth', files: renderDefinitions({ projectsDir: opts.projects }).files }
           : loadSide('head', head as string, opts.dist);
         for (const note of checkSides(baseSide, headSide, opts.dist)) console.error(`netiso diff: ${note}`);
         const report = diffDist(baseSide.files, headSide.files, { base: baseSide.spec, head: headSide.spec });
-        process.stdout.write(formatDiff(report, opts.format));
+        if (opts.format === 'html') writeDiffExplorer(report, baseSide, headSide, opts.dist, opts.output as string);
+        else process.stdout.write(formatDiff(report, opts.format));
         const failing = opts.failOn === 'risk' ? report.risks.length > 0 : hasConnectivityChange(report);
         process.exitCode = failing ? 1 : 0;
       } catch (e) {

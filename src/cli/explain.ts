@@ -2,13 +2,15 @@ import { Command, Option } from 'commander';
 import { SynthesisError } from '../errors';
 import { formatReports, ReportFormat } from '../report/format';
 import { explainCluster } from '../report/report';
+import { htmlOutputProblem, writeExplorers } from '../explorer/cli';
 import { loadDefinitions } from '../synth/load';
 
 interface ExplainOptions {
   projects: string;
   cluster?: string;
   project?: string;
-  format: ReportFormat;
+  format: ReportFormat | 'html';
+  output?: string;
   strict?: boolean;
 }
 
@@ -22,7 +24,8 @@ export function explainCommand(): Command {
     .option('-p, --projects <dir>', 'directory of project definitions', 'projects')
     .option('-c, --cluster <name>', 'only this cluster')
     .option('--project <name>', 'only this project (needs --cluster when several clusters define it)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json', 'html']).default('text'))
+    .option('-o, --output <file>', 'with --format html: the file to write; {cluster} in it stands for the cluster name')
     .option('--strict', 'exit 1 when lint finds anything')
     .action((opts: ExplainOptions) => {
       const { clusters, problems } = loadDefinitions(opts.projects);
@@ -39,8 +42,15 @@ export function explainCommand(): Command {
         process.exitCode = 1;
         return;
       }
+      const outputProblem = htmlOutputProblem(opts.format, opts.output, selected.length);
+      if (outputProblem) {
+        console.error(outputProblem);
+        process.exitCode = 1;
+        return;
+      }
       const reports = selected.map((c) => explainCluster(c, { project: opts.project }));
-      process.stdout.write(formatReports(reports, opts.format));
+      if (opts.format === 'html') writeExplorers(selected, reports, opts.output as string);
+      else process.stdout.write(formatReports(reports, opts.format));
       const findings = reports.reduce((n, r) => n + r.lint.length, 0);
       if (opts.strict && findings > 0) {
         console.error(`netiso explain --strict: ${findings} lint finding${findings === 1 ? '' : 's'}`);

@@ -1,0 +1,132 @@
+import { FlowAnswer } from '../model';
+import { ClusterIndex, Line } from './cluster-index';
+
+/** Where the name filters (search, workspace, lint) apply. */
+export type MatchIn = 'both' | 'rows' | 'columns';
+
+/** What the reader narrowed the matrix to. Pure data, so the state is easy to test and to restore. */
+export interface Filters {
+  /** Substring of a group id, workspace or member name; case-insensitive. */
+  readonly search: string;
+  readonly matchIn: MatchIn;
+  /** Workspace name, or '' for any. */
+  readonly workspace: string;
+  /** A protocol, a port number or both (`tcp`, `443`, `UDP 53`); '' for any. */
+  readonly port: string;
+  /** Only cells between namespaces of different workspaces. */
+  readonly crossWorkspace: boolean;
+  /** Only cells with an external address or a node on one side. */
+  readonly external: boolean;
+  /** Only groups some lint finding concerns. */
+  readonly lint: boolean;
+  /** Diff: only cells with a newly allowed or newly denied flow. */
+  readonly changed: boolean;
+}
+
+export const NO_FILTERS: Filters = { search: '', matchIn: 'both', workspace: '', port: '', crossWorkspace: false, external: false, lint: false, changed: false };
+
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+
+/** A parsed port query; undefined fields match anything. */
+interface PortQuery {
+  readonly protocol?: string;
+  readonly port?: number;
+}
+
+/** Parses `tcp`, `443`, `UDP 53`, `tcp/80`; undefined when it is none of these. */
+export function parsePortQuery(query: string): PortQuery | undefined {
+  const m = query.trim().toUpperCase().match(/^(TCP|UDP|SCTP)?\s*\/?\s*(\d{1,5})?$/);
+  if (!m || (!m[1] && !m[2])) return undefined;
+  const port = m[2] === undefined ? undefined : Number(m[2]);
+  if (port !== undefined && (port < 1 || port > 65535)) return undefined;
+  return { ...(m[1] ? { protocol: m[1] } : {}), ...(port !== undefined ? { port } : {}) };
+}
+
+/**
+ * Whether a flow's port text (`TCP 80`, `TCP 8000-8100`, `TCP 6379 (redis)`, `all ports`,
+ * `any TCP port`, `other TCP ports`, or several joined by `, `) covers the query. "Other ports"
+ * stand for the ports no rule names, so they never match a specific number.
+ */
+export function portMatches(query: PortQuery, text: string): boolean {
+  return text.split(', ').some((part) => {
+    const protocol = PROTOCOLS.find((p) => part.includes(p));
+    if (query.protocol && protocol && protocol !== query.protocol) return false;
+    if (query.port === undefined) return true;
+    const range = part.match(/(\d+)(?:-(\d+))?/);
+    if (range) return query.port >= Number(range[1]) && query.port <= Number(range[2] ?? range[1]);
+    return /^(all ports|any \w+ port)$/.test(part);
+  });
+}
+
+/** The flows the port filter keeps; undefined when the query cannot be read. */
+export function flowPredicate(filters: Filters): ((flow: FlowAnswer) => boolean) | undefined {
+  if (filters.port.trim() === '') return () => true;
+  const q = parsePortQuery(filters.port);
+  return q ? (flow) => portMatches(q, flow.port) : undefined;
+}
+
+function nameMatches(index: ClusterIndex, g: number, filters: Filters): boolean {
+  const group = index.groups[g];
+  if (filters.workspace !== '' && group.workspace !== filters.workspace) return false;
+  if (filters.lint && !index.flagged.has(g)) return false;
+  const q = filters.search.trim().toLowerCase();
+  if (q === '') return true;
+  return group.id.toLowerCase().includes(q) || (group.workspace ?? '').toLowerCase().includes(q) || group.members.some((m) => m.name.toLowerCase().includes(q));
+}
+
+const isPods = (kind: string): boolean => kind === 'project' || kind === 'namespace';
+
+/** Whether the cell of two groups passes the cell filters (cross-workspace, external, changed) and holds a flow. */
+export function cellPasses(index: ClusterIndex, from: number, to: number, filters: Filters): boolean {
+  const a = index.groups[from];
+  const b = index.groups[to];
+  if (filters.crossWorkspace && !(isPods(a.kind) && isPods(b.kind) && (a.workspace ?? '') !== (b.workspace ?? ''))) return false;
+  if (filters.external && isPods(a.kind) && isPods(b.kind)) return false;
+  const c = index.counts({ group: from, member: -1 }, { group: to, member: -1 });
+  if (c.total === 0) return false;
+  return !filters.changed || c.plus + c.minus > 0;
+}
+
+function cellFiltered(filters: Filters): boolean {
+  return filters.crossWorkspace || filters.external || filters.changed || filters.port.trim() !== '';
+}
+
+/**
+ * The groups on each axis: those the name filters keep (on the axes `matchIn` names), and, when a
+ * cell filter is on, only those with a passing cell against the other axis.
+ */
+export function visibleGroups(index: ClusterIndex, filters: Filters): { rows: number[]; cols: number[] } {
+  const all = index.groups.map((_, i) => i);
+  let rows = filters.matchIn === 'columns' ? all : all.filter((g) => nameMatches(index, g, filters));
+  let cols = filters.matchIn === 'rows' ? all : all.filter((g) => nameMatches(index, g, filters));
+  if (cellFiltered(filters)) {
+    const rowHit = new Uint8Array(index.n);
+    const colHit = new Uint8Array(index.n);
+    for (const r of rows) {
+      for (const c of cols) {
+        if (cellPasses(index, r, c, filters)) {
+          rowHit[r] = 1;
+          colHit[c] = 1;
+        }
+      }
+    }
+    rows = rows.filter((r) => rowHit[r]);
+    cols = cols.filter((c) => colHit[c]);
+  }
+  return { rows, cols };
+}
+
+/** The lines of an axis: each group, followed by its members when it is expanded. */
+export function axisLines(groups: readonly number[], expanded: ReadonlySet<number>, index: ClusterIndex): Line[] {
+  const out: Line[] = [];
+  for (const g of groups) {
+    out.push({ group: g, member: -1 });
+    if (expanded.has(g)) index.groups[g].members.forEach((_, m) => out.push({ group: g, member: m }));
+  }
+  return out;
+}
+
+/** Workspaces of the cluster's groups, sorted, for the workspace filter. */
+export function workspacesOf(index: ClusterIndex): string[] {
+  return [...new Set(index.groups.map((g) => g.workspace).filter((w): w is string => w !== undefined))].sort();
+}
