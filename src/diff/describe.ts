@@ -95,8 +95,17 @@ export class Describer {
         parts.push(`any IPv${family} address`);
         continue;
       }
+      // "Everything but a few blocks" reads better as such than as the dozens of CIDRs it takes.
+      const holes: IpRange[] = [];
+      let next = 0n;
+      for (const r of mine) {
+        if (r.lo > next) holes.push({ family, lo: next, hi: r.lo - 1n });
+        next = r.hi + 1n;
+      }
+      if (next <= full) holes.push({ family, lo: next, hi: full });
       const cidrs = mine.flatMap(rangeCidrs);
-      parts.push(`CIDR ${list(cidrs)}`);
+      const holeCidrs = holes.flatMap(rangeCidrs);
+      parts.push(holeCidrs.length < cidrs.length ? `any IPv${family} address except CIDR ${list(holeCidrs)}` : `CIDR ${list(cidrs)}`);
     }
     return parts.join('; ');
   }
