@@ -1,0 +1,151 @@
+/**
+ * The parts of the Gateway API v1 `HTTPRoute` and `GRPCRoute` schemas that netiso emits,
+ * transcribed from the standard-channel CRDs of Gateway API v1.3.0
+ * (`config/crd/standard/gateway.networking.k8s.io_{httproutes,grpcroutes}.yaml`, generated from
+ * `apis/v1/httproute_types.go`, `grpcroute_types.go` and `shared_types.go`). Fields netiso never
+ * writes (filters, header and query matches, timeouts, session persistence) are left out and
+ * refused (`additionalProperties: false`), so output that drifts from what was transcribed fails
+ * loudly. The CEL rules that concern emitted fields are written as JSON Schema where possible (a
+ * Service backend needs a port; an Exact or PathPrefix path starts with '/').
+ */
+
+const GROUP = { type: 'string', maxLength: 253, pattern: '^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
+const KIND = { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$' };
+const OBJECT_NAME = { type: 'string', minLength: 1, maxLength: 253 };
+const NAMESPACE = { type: 'string', minLength: 1, maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
+const SECTION_NAME = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
+const PORT_NUMBER = { type: 'integer', minimum: 1, maximum: 65535 };
+const HOSTNAME = { type: 'string', minLength: 1, maxLength: 253, pattern: '^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$' };
+
+const METADATA = {
+  type: 'object',
+  required: ['name', 'namespace'],
+  properties: {
+    name: OBJECT_NAME,
+    namespace: NAMESPACE,
+    labels: { type: 'object', additionalProperties: { type: 'string' } },
+    annotations: { type: 'object', additionalProperties: { type: 'string' } },
+  },
+  additionalProperties: false,
+};
+
+/** ParentReference (shared_types.go); `port` is left out: netiso attaches by listener name. */
+const PARENT_REF = {
+  type: 'object',
+  required: ['name'],
+  properties: { group: GROUP, kind: KIND, namespace: NAMESPACE, name: OBJECT_NAME, sectionName: SECTION_NAME },
+  additionalProperties: false,
+};
+
+/** BackendRef (shared_types.go) with the CEL rule "Must have port for Service reference". */
+const BACKEND_REF = {
+  type: 'object',
+  required: ['name'],
+  properties: {
+    group: GROUP,
+    kind: KIND,
+    name: OBJECT_NAME,
+    namespace: NAMESPACE,
+    port: PORT_NUMBER,
+    weight: { type: 'integer', minimum: 0, maximum: 1000000 },
+  },
+  additionalProperties: false,
+  if: { properties: { group: { const: '' }, kind: { const: 'Service' } } },
+  then: { required: ['port'] },
+};
+
+/** HTTPPathMatch with the CEL rule that Exact and PathPrefix values are absolute paths. */
+const HTTP_PATH_MATCH = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: ['Exact', 'PathPrefix', 'RegularExpression'] },
+    value: { type: 'string', maxLength: 1024 },
+  },
+  additionalProperties: false,
+  if: { properties: { type: { enum: ['Exact', 'PathPrefix'] } } },
+  then: { properties: { value: { pattern: '^/' } } },
+};
+
+const GRPC_METHOD_MATCH = {
+  type: 'object',
+  properties: {
+    type: { type: 'string', enum: ['Exact', 'RegularExpression'] },
+    service: { type: 'string', maxLength: 1024 },
+    method: { type: 'string', maxLength: 1024 },
+  },
+  additionalProperties: false,
+  // CEL: "One or both of 'service' or 'method' must be specified".
+  anyOf: [{ required: ['service'] }, { required: ['method'] }],
+};
+
+const COMMON_SPEC = {
+  parentRefs: { type: 'array', maxItems: 32, items: PARENT_REF },
+  hostnames: { type: 'array', maxItems: 16, items: HOSTNAME },
+};
+
+/** `gateway.networking.k8s.io/v1` `HTTPRoute`. */
+export const HTTP_ROUTE_SCHEMA = {
+  $id: 'gateway.networking.k8s.io/v1/HTTPRoute',
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'gateway.networking.k8s.io/v1' },
+    kind: { const: 'HTTPRoute' },
+    metadata: METADATA,
+    spec: {
+      type: 'object',
+      properties: {
+        ...COMMON_SPEC,
+        rules: {
+          type: 'array',
+          minItems: 1,
+          maxItems: 16,
+          items: {
+            type: 'object',
+            properties: {
+              name: SECTION_NAME,
+              matches: { type: 'array', maxItems: 64, items: { type: 'object', properties: { path: HTTP_PATH_MATCH }, additionalProperties: false } },
+              backendRefs: { type: 'array', maxItems: 16, items: BACKEND_REF },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const;
+
+/** `gateway.networking.k8s.io/v1` `GRPCRoute` (standard since Gateway API v1.1.0). */
+export const GRPC_ROUTE_SCHEMA = {
+  $id: 'gateway.networking.k8s.io/v1/GRPCRoute',
+  type: 'object',
+  required: ['apiVersion', 'kind', 'metadata', 'spec'],
+  properties: {
+    apiVersion: { const: 'gateway.networking.k8s.io/v1' },
+    kind: { const: 'GRPCRoute' },
+    metadata: METADATA,
+    spec: {
+      type: 'object',
+      properties: {
+        ...COMMON_SPEC,
+        rules: {
+          type: 'array',
+          maxItems: 16,
+          items: {
+            type: 'object',
+            properties: {
+              name: SECTION_NAME,
+              matches: { type: 'array', maxItems: 64, items: { type: 'object', properties: { method: GRPC_METHOD_MATCH }, additionalProperties: false } },
+              backendRefs: { type: 'array', maxItems: 16, items: BACKEND_REF },
+            },
+            additionalProperties: false,
+          },
+        },
+      },
+      additionalProperties: false,
+    },
+  },
+  additionalProperties: false,
+} as const;
