@@ -276,7 +276,7 @@ describe('problems', () => {
   });
 
   test('unknown mode and traffic policy', () => {
-    expect(messages(setup({ mode: 'HostPort' as never }).cluster)).toEqual(['mode "HostPort" is not an exposure mode; use \'NodePort\', \'LoadBalancer\' or \'Ingress\'']);
+    expect(messages(setup({ mode: 'HostPort' as never }).cluster)).toEqual(['mode "HostPort" is not an exposure mode; use \'NodePort\', \'LoadBalancer\', \'Ingress\' or \'Gateway\'']);
     expect(messages(setup({ externalTrafficPolicy: 'local' as never }).cluster)).toEqual(['externalTrafficPolicy "local" is not a traffic policy; use \'Cluster\' or \'Local\'']);
   });
 
@@ -334,7 +334,7 @@ describe('problems', () => {
       'ingress path "api" is not absolute; start it with \'/\', e.g. "/api"',
       'ingress pathType "Regex" of path api is not a path type; use \'Prefix\', \'Exact\' or \'ImplementationSpecific\'',
       'an Ingress path routes to port 8080, which Service web does not have; use one of 80 ("http"), 514 ("syslog")',
-      'an Ingress path without port cannot choose among the Service\'s ports 80 ("http"), 514 ("syslog"); give the path a port',
+      'an Ingress path without port cannot choose among the Service\'s ports 80 ("http"), 514 ("syslog"); give it a port',
       'ingress path / routes to UDP port 514, but an Ingress carries HTTP over TCP only; route it to a TCP port',
     ]);
   });
