@@ -50,7 +50,8 @@ const BACKEND_REF = {
     weight: { type: 'integer', minimum: 0, maximum: 1000000 },
   },
   additionalProperties: false,
-  if: { properties: { group: { const: '' }, kind: { const: 'Service' } } },
+  // group and kind default to '' and Service, so a reference without them is a Service too.
+  if: { properties: { group: { type: 'string', const: '' }, kind: { type: 'string', const: 'Service' } } },
   then: { required: ['port'] },
 };
 
@@ -62,8 +63,9 @@ const HTTP_PATH_MATCH = {
     value: { type: 'string', maxLength: 1024 },
   },
   additionalProperties: false,
-  if: { properties: { type: { enum: ['Exact', 'PathPrefix'] } } },
-  then: { properties: { value: { pattern: '^/' } } },
+  // type defaults to PathPrefix.
+  if: { properties: { type: { type: 'string', enum: ['Exact', 'PathPrefix'] } } },
+  then: { properties: { value: { type: 'string', pattern: '^/' } } },
 };
 
 const GRPC_METHOD_MATCH = {
