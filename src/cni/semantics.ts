@@ -75,8 +75,9 @@ export type ServiceSource = 'pod' | 'client' | 'node' | 'tunnel';
 export interface ServiceSources {
   /**
    * Pod to ClusterIP to pod. `['pod']` normally; `['node', 'tunnel']` when kube-proxy runs with
-   * `masqueradeAll: true`, which SNATs all Service traffic, so that pod and namespace selectors stop
-   * matching it.
+   * `masqueradeAll: true`, which SNATs all Service traffic: pod and namespace selectors stop
+   * matching it, and when both pods share a node the source is that node, which policies always
+   * let in (so isolation leaks there).
    */
   readonly clusterIp: readonly ServiceSource[];
   /** NodePort and LoadBalancer traffic, per `externalTrafficPolicy`. */
