@@ -16,7 +16,7 @@ export function portSupportFindings(subject: string, spec: PortSpec, dataplane: 
     else if (dataplane.sctp !== 'enforced') {
       out.push({
         rule: 'cni-support', severity: 'error', subject,
-        message: `uses SCTP, which ${dataplane.name} does not enforce (Cilium: set enable-sctp, sctp.enabled in the Helm chart, and sctp: true on the profile); what it does with SCTP traffic is undocumented`,
+        message: `uses SCTP, for which ${dataplane.name} documents no policy enforcement, so what happens to this rule and to SCTP traffic is unknown (Cilium: set enable-sctp, sctp.enabled in the Helm chart, and sctp: true on the profile)`,
       });
     }
   }
@@ -43,7 +43,7 @@ export function dataplaneFindings(cluster: string, dataplane: DataplaneSemantics
   if (dataplane.serviceSources.clusterIp.some((s) => s !== 'pod')) {
     out.push({
       rule: 'cni-support', subject: `cluster ${cluster}`,
-      message: 'kube-proxy masqueradeAll SNATs all Service traffic to the node, so pod and namespace selectors of ingress rules do not match connections made through a Service (only to pod addresses); set masqueradeAll: false in the kube-proxy configuration',
+      message: 'kube-proxy masqueradeAll SNATs all Service traffic to the node: pod and namespace selectors of ingress rules do not match connections made through a Service, and a pod reaches any pod of its own node through a Service whatever the policies; set masqueradeAll: false in the kube-proxy configuration',
     });
   }
   return out;

@@ -21,7 +21,7 @@ describe('lint per CNI profile', () => {
 
   test('Cilium 1.14: endPort applies only its first port; SCTP without enable-sctp', () => {
     expect(lint(Cni.cilium({ version: '1.14' })).filter((f) => f.subject === SUBJECT)).toEqual([
-      { rule: 'cni-support', severity: 'error', subject: SUBJECT, message: expect.stringMatching(/^uses SCTP, which cilium 1\.14 .* does not enforce \(Cilium: set enable-sctp/) },
+      { rule: 'cni-support', severity: 'error', subject: SUBJECT, message: expect.stringMatching(/^uses SCTP, for which cilium 1\.14 .* documents no policy enforcement, .* \(Cilium: set enable-sctp/) },
       { rule: 'cni-support', severity: 'error', subject: SUBJECT, message: expect.stringMatching(/^uses a port range \(8000-8100, endPort\), which cilium 1\.14 .* does not enforce: it allows only port 8000;/) },
     ]);
   });
