@@ -40,42 +40,32 @@ const GATEWAY_API = 'gateway.networking.k8s.io/v1';
 
 /** Renders a `gateway.networking.k8s.io/v1` HTTPRoute whose every rule routes to `spec.service`. */
 export function renderHttpRoute(spec: RouteSpec<HttpRouteRuleSpec>): Manifest {
-  return checked({
-    apiVersion: GATEWAY_API,
-    kind: 'HTTPRoute',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...MANAGED_BY } },
-    spec: {
-      ...routeCommon(spec),
-      rules: spec.rules.map((r) => ({
-        matches: r.paths.map((p) => ({ path: { type: p.type, value: p.value } })),
-        backendRefs: [backend(spec.service, r.port)],
-      })),
-    },
-  });
+  return renderRoute('HTTPRoute', spec, spec.rules.map((r) => ({
+    matches: r.paths.map((p) => ({ path: { type: p.type, value: p.value } })),
+    backendRefs: [backend(spec.service, r.port)],
+  })));
 }
 
 /** Renders a `gateway.networking.k8s.io/v1` GRPCRoute whose every rule routes to `spec.service`. */
 export function renderGrpcRoute(spec: RouteSpec<GrpcRouteRuleSpec>): Manifest {
-  return checked({
-    apiVersion: GATEWAY_API,
-    kind: 'GRPCRoute',
-    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...MANAGED_BY } },
-    spec: {
-      ...routeCommon(spec),
-      rules: spec.rules.map((r) => ({
-        ...(r.methods.length ? { matches: r.methods.map((m) => ({ method: { type: 'Exact', ...m } })) } : {}),
-        backendRefs: [backend(spec.service, r.port)],
-      })),
-    },
-  });
+  return renderRoute('GRPCRoute', spec, spec.rules.map((r) => ({
+    ...(r.methods.length ? { matches: r.methods.map((m) => ({ method: { type: 'Exact', ...m } })) } : {}),
+    backendRefs: [backend(spec.service, r.port)],
+  })));
 }
 
-function routeCommon(spec: RouteSpec<unknown>): Record<string, unknown> {
+function renderRoute(kind: 'HTTPRoute' | 'GRPCRoute', spec: RouteSpec<unknown>, rules: unknown[]): Manifest {
   const p = spec.parent;
-  return {
-    parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: p.namespace, name: p.name, ...(p.sectionName ? { sectionName: p.sectionName } : {}) }],
-    ...(spec.hostnames.length ? { hostnames: [...spec.hostnames] } : {}),
-  };
+  return checked({
+    apiVersion: GATEWAY_API,
+    kind,
+    metadata: { name: spec.name, namespace: spec.namespace, labels: { ...MANAGED_BY } },
+    spec: {
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: p.namespace, name: p.name, ...(p.sectionName ? { sectionName: p.sectionName } : {}) }],
+      ...(spec.hostnames.length ? { hostnames: [...spec.hostnames] } : {}),
+      rules,
+    },
+  });
 }
 
 function backend(service: string, port: number): Record<string, unknown> {

@@ -80,74 +80,45 @@ const GRPC_METHOD_MATCH = {
   anyOf: [{ required: ['service'] }, { required: ['method'] }],
 };
 
-const COMMON_SPEC = {
-  parentRefs: { type: 'array', maxItems: 32, items: PARENT_REF },
-  hostnames: { type: 'array', maxItems: 16, items: HOSTNAME },
-};
+/** A route kind's schema: the shared metadata and spec, and rules whose matches are `match`. */
+function routeSchema(kind: 'HTTPRoute' | 'GRPCRoute', match: object, rules: { minItems?: number }) {
+  return {
+    $id: `gateway.networking.k8s.io/v1/${kind}`,
+    type: 'object',
+    required: ['apiVersion', 'kind', 'metadata', 'spec'],
+    properties: {
+      apiVersion: { const: 'gateway.networking.k8s.io/v1' },
+      kind: { const: kind },
+      metadata: METADATA,
+      spec: {
+        type: 'object',
+        properties: {
+          parentRefs: { type: 'array', maxItems: 32, items: PARENT_REF },
+          hostnames: { type: 'array', maxItems: 16, items: HOSTNAME },
+          rules: {
+            type: 'array',
+            ...rules,
+            maxItems: 16,
+            items: {
+              type: 'object',
+              properties: {
+                name: SECTION_NAME,
+                matches: { type: 'array', maxItems: 64, items: match },
+                backendRefs: { type: 'array', maxItems: 16, items: BACKEND_REF },
+              },
+              additionalProperties: false,
+            },
+          },
+        },
+        additionalProperties: false,
+      },
+    },
+    additionalProperties: false,
+  };
+}
 
 /** `gateway.networking.k8s.io/v1` `HTTPRoute`. */
-export const HTTP_ROUTE_SCHEMA = {
-  $id: 'gateway.networking.k8s.io/v1/HTTPRoute',
-  type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
-  properties: {
-    apiVersion: { const: 'gateway.networking.k8s.io/v1' },
-    kind: { const: 'HTTPRoute' },
-    metadata: METADATA,
-    spec: {
-      type: 'object',
-      properties: {
-        ...COMMON_SPEC,
-        rules: {
-          type: 'array',
-          minItems: 1,
-          maxItems: 16,
-          items: {
-            type: 'object',
-            properties: {
-              name: SECTION_NAME,
-              matches: { type: 'array', maxItems: 64, items: { type: 'object', properties: { path: HTTP_PATH_MATCH }, additionalProperties: false } },
-              backendRefs: { type: 'array', maxItems: 16, items: BACKEND_REF },
-            },
-            additionalProperties: false,
-          },
-        },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-} as const;
+export const HTTP_ROUTE_SCHEMA = routeSchema('HTTPRoute', { type: 'object', properties: { path: HTTP_PATH_MATCH }, additionalProperties: false }, { minItems: 1 });
 
 /** `gateway.networking.k8s.io/v1` `GRPCRoute` (standard since Gateway API v1.1.0). */
-export const GRPC_ROUTE_SCHEMA = {
-  $id: 'gateway.networking.k8s.io/v1/GRPCRoute',
-  type: 'object',
-  required: ['apiVersion', 'kind', 'metadata', 'spec'],
-  properties: {
-    apiVersion: { const: 'gateway.networking.k8s.io/v1' },
-    kind: { const: 'GRPCRoute' },
-    metadata: METADATA,
-    spec: {
-      type: 'object',
-      properties: {
-        ...COMMON_SPEC,
-        rules: {
-          type: 'array',
-          maxItems: 16,
-          items: {
-            type: 'object',
-            properties: {
-              name: SECTION_NAME,
-              matches: { type: 'array', maxItems: 64, items: { type: 'object', properties: { method: GRPC_METHOD_MATCH }, additionalProperties: false } },
-              backendRefs: { type: 'array', maxItems: 16, items: BACKEND_REF },
-            },
-            additionalProperties: false,
-          },
-        },
-      },
-      additionalProperties: false,
-    },
-  },
-  additionalProperties: false,
-} as const;
+export const GRPC_ROUTE_SCHEMA = routeSchema('GRPCRoute', { type: 'object', properties: { method: GRPC_METHOD_MATCH }, additionalProperties: false }, {});
