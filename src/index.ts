@@ -10,6 +10,7 @@ export * from './cni';
 export * from './errors';
 export * from './warnings';
 export * from './constructs/cluster';
+export type { GatewayProps, GatewayDataPlane } from './constructs/cluster-dataplane';
 export * from './constructs/cluster-set';
 export * from './constructs/workspace';
 export * from './constructs/project';

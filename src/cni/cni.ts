@@ -75,6 +75,8 @@ export class Cni {
   /** Alibaba Cloud Terway. */
   public static terway(options: TerwayOptions): Cni { return new Cni('terway', options); }
 
+  /** @internal marker used instead of instanceof, which breaks across duplicated packages */
+  public readonly isCni = true;
   private readonly options: Readonly<Record<string, unknown>>;
 
   private constructor(public readonly kind: Kind, options: object) {

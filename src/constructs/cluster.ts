@@ -2,10 +2,11 @@ import { App, YamlOutputType, ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
-import { Cni, KubeProxyProps, semanticsOf } from '../cni/cni';
+import type { Cni, KubeProxyProps } from '../cni/cni';
 import { namedPeerProblems } from '../cni/compile';
-import { ClusterSettings, GatewaySettings, Manifest } from '../render/model';
+import { ClusterSettings, Manifest } from '../render/model';
 import type { NamedPeer } from '../values/peer-spec';
+import { GatewayProps, dataplaneProblems, dataplaneSettings } from './cluster-dataplane';
 import { IpBlock, ipBlocks } from '../values/ip-block';
 import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
 import { Port } from '../values/port';
@@ -43,27 +44,6 @@ export interface IngressControllerProps {
   readonly hostNetwork?: boolean;
   /** IngressClass for exposures that name none. @default none: the cluster's default IngressClass */
   readonly className?: string;
-}
-
-/**
- * Where a Gateway's proxies run, whose connections reach the exposed pods:
- * - `{ namespace?, podLabels }`: proxy pods (Envoy Gateway: namespace `envoy-gateway-system`, labels
- *   `gateway.envoyproxy.io/owning-gateway-name` / `-namespace`); namespace defaults to the Gateway's;
- * - `'host-network'`: proxies on the node network, seen as the nodes;
- * - `'cni'`: the CNI's own Gateway API implementation (Cilium's `gatewayClassName: cilium`), whose
- *   traffic carries the CNI's ingress identity.
- */
-export type GatewayDataPlane = { readonly namespace?: string; readonly podLabels: Labels } | 'host-network' | 'cni';
-
-/** The Gateway API Gateway that `ExposedService`s in `Gateway` mode attach their routes to. */
-export interface GatewayProps {
-  /** Name of the Gateway. */
-  readonly name: string;
-  /** Namespace of the Gateway; it must admit routes from the projects (`allowedRoutes.namespaces`). */
-  readonly namespace: string;
-  /** Listener the routes attach to. @default every listener that admits them */
-  readonly sectionName?: string;
-  readonly dataPlane: GatewayDataPlane;
 }
 
 /** Settings of one target cluster. */
@@ -245,40 +225,7 @@ export class Cluster extends App {
       }
       if (ic.className !== undefined) out.push(...dnsSubdomainProblems('ingressController className', ic.className));
     }
-    out.push(...this.dataplaneProblems());
-    return out;
-  }
-
-  private dataplaneProblems(): string[] {
-    const s = this.settings;
-    const cni = this.props.cni;
-    const out: string[] = [];
-    if (cni !== undefined) {
-      if (!(cni instanceof Cni)) return [`cni must be a Cni value such as Cni.calico() or Cni.cilium({ version: '1.18' }), not ${JSON.stringify(cni)}`];
-      out.push(...cni.problems.map((m) => `cni: ${m}`));
-      if (cni.problems.length) return out;
-    }
-    const mq = this.props.kubeProxy?.masqueradeAll;
-    if (mq !== undefined && typeof mq !== 'boolean') out.push(`kubeProxy masqueradeAll ${JSON.stringify(mq)} is not true or false`);
-    out.push(...s.apiServerEndpoints.flatMap((b) => b.problems.map((m) => `apiServerEndpoints: ${m}`)));
-    if (s.dns.nodeLocalIp !== undefined && isStrictIp(s.dns.nodeLocalIp)) {
-      out.push(...namedPeerProblems(s, 'node-local-dns', `DNS nodeLocalDnsIp ${s.dns.nodeLocalIp}`));
-    }
-    const gw = this.props.gateway;
-    if (gw) {
-      out.push(...dnsSubdomainProblems('gateway name', gw.name), ...dnsLabelProblems('gateway namespace', gw.namespace));
-      if (gw.sectionName !== undefined) out.push(...dnsSubdomainProblems('gateway sectionName', gw.sectionName));
-      const dp = gw.dataPlane;
-      if (dp === undefined || (typeof dp === 'string' && dp !== 'host-network' && dp !== 'cni')) {
-        out.push(`gateway dataPlane ${JSON.stringify(dp)} does not say where the gateway's proxies run; give { podLabels } of the proxy pods, 'host-network' or 'cni'`);
-      } else if (typeof dp === 'object') {
-        if (dp.namespace !== undefined) out.push(...dnsLabelProblems('gateway dataPlane namespace', dp.namespace));
-        out.push(...labelProblems('gateway dataPlane podLabels', dp.podLabels));
-        if (!dp.podLabels || Object.keys(dp.podLabels).length === 0) {
-          out.push(`gateway dataPlane podLabels is empty, which would let every pod of ${dp.namespace ?? gw.namespace} reach exposed pods; give the proxy pods' labels`);
-        }
-      }
-    }
+    out.push(...dataplaneProblems(this.props, this.settings));
     return out;
   }
 }
@@ -303,29 +250,6 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
       className: props.ingressController.className,
     },
     ...dataplaneSettings(props),
-  };
-}
-
-function dataplaneSettings(props: ClusterProps): Pick<ClusterSettings, 'dataplane' | 'semantics' | 'apiServerEndpoints' | 'gateway'> {
-  // An invalid CNI value is reported by validation; until then the settings fall back to the specification.
-  const cni = props.cni instanceof Cni && props.cni.problems.length === 0 ? props.cni : Cni.generic();
-  return {
-    dataplane: cni.table,
-    semantics: semanticsOf(cni, props.kubeProxy),
-    apiServerEndpoints: ipBlocks(props.apiServerEndpoints),
-    gateway: props.gateway && gatewaySettings(props.gateway),
-  };
-}
-
-function gatewaySettings(gw: GatewayProps): GatewaySettings {
-  const dp = gw.dataPlane;
-  return {
-    name: gw.name,
-    namespace: gw.namespace,
-    sectionName: gw.sectionName,
-    dataPlane: dp === 'cni' ? { kind: 'cni' }
-      : dp === 'host-network' ? { kind: 'host-network' }
-        : { kind: 'pods', namespace: dp?.namespace ?? gw.namespace, podLabels: dp?.podLabels ?? {} },
   };
 }
 
