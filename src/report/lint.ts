@@ -65,7 +65,7 @@ export function lintWith(analysis: ClusterAnalysis, verdicts: VerdictCache): Lin
         out.push({
           rule: 'snat-clients',
           subject: `${project.name}/${part.policyName}`,
-          message: `clients ${part.clients.join(', ')} are allowed, but externalTrafficPolicy 'Cluster' lets kube-proxy SNAT any client to a node address (${nodes}), which this policy also allows: every address that reaches the node port gets in; use externalTrafficPolicy: 'Local'`,
+          message: `clients ${part.clients.join(', ')} are allowed, but externalTrafficPolicy 'Cluster' lets kube-proxy SNAT any client to a node address${nodes ? ` (${nodes})` : ''}, which this policy also allows: every address that reaches the node port gets in; use externalTrafficPolicy: 'Local'`,
         });
       }
       if (part instanceof InternalWhitelist && project.workspace) {
