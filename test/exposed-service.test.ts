@@ -1,5 +1,5 @@
 import {
-  Cluster, ClusterProps, Direction, ExposedService, ExposedServiceProps, ExternalWhitelist, InternalPeer, InternalWhitelist,
+  Cluster, ClusterProps, Cni, Direction, ExposedService, ExposedServiceProps, ExternalWhitelist, InternalPeer, InternalWhitelist,
   IsolatedProject, IsolationMode, Manifest, Workspace,
 } from '../src';
 
@@ -276,7 +276,7 @@ describe('problems', () => {
   });
 
   test('unknown mode and traffic policy', () => {
-    expect(messages(setup({ mode: 'HostPort' as never }).cluster)).toEqual(['mode "HostPort" is not an exposure mode; use \'NodePort\', \'LoadBalancer\' or \'Ingress\'']);
+    expect(messages(setup({ mode: 'HostPort' as never }).cluster)).toEqual(['mode "HostPort" is not an exposure mode; use \'NodePort\', \'LoadBalancer\', \'Ingress\' or \'Gateway\'']);
     expect(messages(setup({ externalTrafficPolicy: 'local' as never }).cluster)).toEqual(['externalTrafficPolicy "local" is not a traffic policy; use \'Cluster\' or \'Local\'']);
   });
 
@@ -334,7 +334,7 @@ describe('problems', () => {
       'ingress path "api" is not absolute; start it with \'/\', e.g. "/api"',
       'ingress pathType "Regex" of path api is not a path type; use \'Prefix\', \'Exact\' or \'ImplementationSpecific\'',
       'an Ingress path routes to port 8080, which Service web does not have; use one of 80 ("http"), 514 ("syslog")',
-      'an Ingress path without port cannot choose among the Service\'s ports 80 ("http"), 514 ("syslog"); give the path a port',
+      'an Ingress path without port cannot choose among the Service\'s ports 80 ("http"), 514 ("syslog"); give it a port',
       'ingress path / routes to UDP port 514, but an Ingress carries HTTP over TCP only; route it to a TCP port',
     ]);
   });
@@ -357,6 +357,133 @@ describe('problems', () => {
       expect.stringMatching(/^ingressController namespace "Kubesphere" is not a DNS-1123 label/),
       'ingressController podLabels is empty, which would let every pod of Kubesphere reach exposed pods; give the controller pods\' labels, e.g. { \'app.kubernetes.io/name\': \'ingress-nginx\', \'app.kubernetes.io/component\': \'controller\' }',
       expect.stringMatching(/^ingressController className "a_b" is not a DNS-1123 subdomain/),
+    ]);
+  });
+});
+
+describe('Gateway mode', () => {
+  const ENVOY = {
+    name: 'public', namespace: 'gateways',
+    dataPlane: { namespace: 'envoy-gateway-system', podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public' } },
+  };
+  const gatewayCluster = (gateway: ClusterProps['gateway'] = ENVOY, more: ClusterProps = {}): ClusterProps => ({ ...FULL, gateway, ...more });
+
+  test('an HTTPRoute attached to the cluster\'s Gateway, and the proxies let in on the routed target ports only', () => {
+    const { cluster, project } = setup({
+      mode: 'Gateway',
+      ports: [{ name: 'http', port: 80, targetPort: 8080 }, { name: 'admin', port: 9000 }],
+      gateway: { hostnames: ['tomcat.example.com', '*.tomcat.example.com'], http: [{ path: '/api', port: 80 }, { path: '/', pathType: 'Exact', port: 'http' }] },
+    }, { cluster: gatewayCluster() });
+    const out = render(cluster, project);
+    expect(find(out, 'Service', 'web').spec.type).toBe('ClusterIP');
+    expect(find(out, 'Service', 'web').spec.externalTrafficPolicy).toBeUndefined();
+    expect(find(out, 'HTTPRoute', 'web')).toEqual({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace: 'p', labels: { 'app.kubernetes.io/managed-by': 'netiso' } },
+      spec: {
+        parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways', name: 'public' }],
+        hostnames: ['tomcat.example.com', '*.tomcat.example.com'],
+        rules: [{
+          matches: [{ path: { type: 'PathPrefix', value: '/api' } }, { path: { type: 'Exact', value: '/' } }],
+          backendRefs: [{ group: '', kind: 'Service', name: 'web', port: 80 }],
+        }],
+      },
+    });
+    expect(find(out, 'GRPCRoute', 'web')).toBeUndefined();
+    expect(find(out, 'NetworkPolicy', 'netiso-expose-web').spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'envoy-gateway-system' } },
+        podSelector: { matchLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public' } },
+      }],
+      ports: TCP_8080,
+    }]);
+  });
+
+  test('without http or grpc every path goes to the only port; a GRPCRoute where asked', () => {
+    const { cluster, project } = setup({
+      mode: 'Gateway', ports: [{ name: 'grpc', port: 50051 }, { name: 'web', port: 80, targetPort: 8080 }],
+      gateway: { sectionName: 'https', grpc: [{ service: 'helloworld.Greeter', port: 'grpc' }, { service: 'helloworld.Greeter', method: 'SayHello', port: 50051 }] },
+    }, { cluster: gatewayCluster() });
+    const out = render(cluster, project);
+    expect(find(out, 'HTTPRoute', 'web')).toBeUndefined();
+    expect(find(out, 'GRPCRoute', 'web').spec).toEqual({
+      parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', namespace: 'gateways', name: 'public', sectionName: 'https' }],
+      rules: [{
+        matches: [{ method: { type: 'Exact', service: 'helloworld.Greeter' } }, { method: { type: 'Exact', service: 'helloworld.Greeter', method: 'SayHello' } }],
+        backendRefs: [{ group: '', kind: 'Service', name: 'web', port: 50051 }],
+      }],
+    });
+    expect(find(out, 'NetworkPolicy', 'netiso-expose-web').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 50051 }]);
+
+    const plain = setup({ mode: 'Gateway', gateway: {} }, { cluster: gatewayCluster() });
+    expect(find(render(plain.cluster, plain.project), 'HTTPRoute', 'web').spec.rules).toEqual([
+      { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'web', port: 80 }] },
+    ]);
+  });
+
+  test('Cilium\'s own Gateway: its ingress identity, in a CiliumNetworkPolicy; an error on a CNI without one', () => {
+    const cilium = setup({ mode: 'Gateway', gateway: {} }, { cluster: gatewayCluster({ name: 'cilium-gw', namespace: 'gateways', dataPlane: 'cni' }, { cni: Cni.cilium({ version: '1.17' }) }) });
+    const out = render(cilium.cluster, cilium.project);
+    expect(find(out, 'NetworkPolicy', 'netiso-expose-web')).toBeUndefined();
+    expect(find(out, 'CiliumNetworkPolicy', 'netiso-expose-web').spec).toEqual({
+      endpointSelector: { matchLabels: { app: 'tomcat' } },
+      ingress: [{ fromEntities: ['ingress'], toPorts: [{ ports: [{ port: '8080', protocol: 'TCP' }] }] }],
+    });
+    const generic = setup({ mode: 'Gateway', gateway: {} }, { cluster: gatewayCluster({ name: 'gw', namespace: 'gateways', dataPlane: 'cni' }) });
+    expect(messages(generic.cluster)).toEqual([
+      'gateway gw is the CNI\'s own implementation (dataPlane: \'cni\'), whose traffic carries the CNI\'s ingress identity, and it cannot be matched on generic (the NetworkPolicy specification): '
+        + 'the CNI has no identity for the CNI\'s own Ingress / Gateway proxy; choose the cluster\'s CNI profile (cni: Cni.cilium(...)) or name the pods that carry this traffic instead',
+    ]);
+  });
+
+  test('proxies on the node network are the nodes', () => {
+    const { cluster, project } = setup({ mode: 'Gateway', gateway: {} }, { cluster: gatewayCluster({ name: 'gw', namespace: 'gateways', dataPlane: 'host-network' }) });
+    expect(find(render(cluster, project), 'NetworkPolicy', 'netiso-expose-web').spec.ingress).toEqual([{ from: NODE_PEERS, ports: TCP_8080 }]);
+  });
+
+  test('problems: no cluster gateway, what only node exposures have, bad routes', () => {
+    expect(messages(setup({ mode: 'Gateway', gateway: {} }).cluster)).toEqual([
+      'Gateway mode needs the Gateway its routes attach to and where its proxies run; set gateway: { name, namespace, dataPlane } on cluster t',
+    ]);
+    const { cluster } = setup({
+      mode: 'Gateway', externalTrafficPolicy: 'Local', clients: ['192.168.1.1/32'],
+      ports: [{ name: 'http', port: 80, nodePort: 30080 }, { name: 'dns', port: 53, protocol: 'UDP' }],
+      gateway: {
+        hostnames: ['10.0.0.1', 'Bad.example.com'], sectionName: 'HTTPS',
+        http: [{ path: 'api', port: 'http' }, { path: '/x', pathType: 'Regex' as never, port: 'http' }, { port: 'dns' }, {}],
+        grpc: [{ service: 'no spaces', method: '1x', port: 'http' }],
+      },
+      ingress: { rules: [{}] },
+    }, { cluster: gatewayCluster() });
+    expect(messages(cluster)).toEqual([
+      'externalTrafficPolicy has no effect in Gateway mode: the Service is ClusterIP and its traffic comes from the gateway; remove it (the gateway\'s own Service has one)',
+      'clients cannot be filtered in Gateway mode: the pods see the gateway\'s proxies, not the client; remove clients and filter at the Gateway (its implementation\'s client IP policy)',
+      'port 80 has nodePort 30080, but in Gateway mode the Service is ClusterIP and has no node ports; remove nodePort',
+      'ingress only applies in mode \'Ingress\', not \'Gateway\'; remove ingress or set mode: \'Ingress\'',
+      'gateway hostname "10.0.0.1" is an IP address, which Gateway API refuses; use a host name',
+      expect.stringMatching(/^gateway hostname "Bad\.example\.com" is not a DNS-1123 subdomain/),
+      expect.stringMatching(/^gateway sectionName "HTTPS" is not a DNS-1123 subdomain/),
+      'gateway path "api" is not absolute; start it with \'/\'',
+      'gateway pathType "Regex" of path /x is not a path type; use \'PathPrefix\' or \'Exact\'',
+      'gateway path / routes to UDP port 53, but HTTP and gRPC run over TCP only; route it to a TCP port',
+      'gateway path / without port cannot choose among the Service\'s ports 80 ("http"), 53 ("dns"); give it a port',
+      'gRPC service "no spaces" is not a fully qualified service name, e.g. \'helloworld.Greeter\'',
+      'gRPC method "1x" is not a method name, e.g. \'SayHello\'',
+    ]);
+    expect(messages(setup({ gateway: {} }).cluster)).toEqual(['gateway only applies in mode \'Gateway\', not \'NodePort\'; remove gateway or set mode: \'Gateway\'']);
+    expect(messages(setup({ mode: 'Gateway' }, { cluster: gatewayCluster() }).cluster)).toEqual([
+      'mode \'Gateway\' needs gateway: { hostnames?, http?, grpc? }, e.g. { hostnames: [\'demo.example.com\'] } to route every path',
+    ]);
+  });
+
+  test('cluster gateway settings are validated', () => {
+    expect(new Cluster('t', { gateway: { name: 'Public', namespace: 'gw', dataPlane: { podLabels: {} } } }).problems().map((p) => p.message)).toEqual([
+      expect.stringMatching(/^gateway name "Public" is not a DNS-1123 subdomain/),
+      'gateway dataPlane podLabels is empty, which would let every pod of gw reach exposed pods; give the proxy pods\' labels',
+    ]);
+    expect(new Cluster('t', { gateway: { name: 'p', namespace: 'gw', dataPlane: 'envoy' as never } }).problems().map((p) => p.message)).toEqual([
+      'gateway dataPlane "envoy" does not say where the gateway\'s proxies run; give { podLabels } of the proxy pods, \'host-network\' or \'cni\'',
     ]);
   });
 });

@@ -36,7 +36,7 @@ describe('netiso synth', () => {
     }
     expect(stderr).not.toHaveBeenCalled();
     expect(out).toHaveLength(1);
-    const [, projects, files] = /^synthesized 1 cluster, (\d+) projects, \d+ objects into .*dist: (\d+) files written, 0 unchanged, 0 removed \(\d+\.\d s\)$/.exec(out[0]) ?? [];
+    const [, projects, files] = /^synthesized \d+ clusters?, (\d+) projects, \d+ objects into .*dist: (\d+) files written, 0 unchanged, 0 removed \(\d+\.\d s\)$/.exec(out[0]) ?? [];
     // One kustomization.yaml per project plus the cluster's.
     expect(Number(files)).toBeGreaterThan(Number(projects) + 1);
     run();

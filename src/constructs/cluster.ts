@@ -2,7 +2,11 @@ import { App, YamlOutputType, ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
+import type { Cni, KubeProxyProps } from '../cni/cni';
+import { namedPeerProblems } from '../cni/compile';
 import { ClusterSettings, Manifest } from '../render/model';
+import type { NamedPeer } from '../values/peer-spec';
+import { GatewayProps, dataplaneProblems, dataplaneSettings } from './cluster-dataplane';
 import { IpBlock, ipBlocks } from '../values/ip-block';
 import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
 import { Port } from '../values/port';
@@ -74,6 +78,22 @@ export interface ClusterProps {
   readonly tunnelCidrs?: ReadonlyArray<string | IpBlock>;
   /** The ingress controller that `Ingress`-mode exposures are reached through. @default none */
   readonly ingressController?: IngressControllerProps;
+  /**
+   * The CNI and the settings that change how it enforces NetworkPolicy: netiso generates what works
+   * on it and analyses reachability as it enforces it. See `docs/cni.md`.
+   * @default Cni.generic(): the NetworkPolicy specification
+   */
+  readonly cni?: Cni;
+  /** kube-proxy settings that change policy semantics. @default masqueradeAll false */
+  readonly kubeProxy?: KubeProxyProps;
+  /**
+   * Addresses of the Kubernetes API server (the endpoints of Service `default/kubernetes`), for
+   * `InternalPeer.kubeApiServer()`. Not needed on Cilium, which has an identity for it.
+   * @default []
+   */
+  readonly apiServerEndpoints?: ReadonlyArray<string | IpBlock>;
+  /** The Gateway that `Gateway`-mode exposures attach to. @default none */
+  readonly gateway?: GatewayProps;
   /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
   readonly outdir?: string;
 }
@@ -115,6 +135,11 @@ export class Cluster extends App {
   public configure(props: ClusterProps): void {
     this.props = props;
     this.settings = settingsOf(this.name, props);
+  }
+
+  /** What this cluster lacks to match a named peer on its CNI (used by `InternalPeer`). */
+  public namedPeerProblems(peer: NamedPeer): string[] {
+    return namedPeerProblems(this.settings, peer);
   }
 
   /** Records a problem found outside the construct tree (e.g. by the definitions loader). */
@@ -200,6 +225,7 @@ export class Cluster extends App {
       }
       if (ic.className !== undefined) out.push(...dnsSubdomainProblems('ingressController className', ic.className));
     }
+    out.push(...dataplaneProblems(this.props, this.settings));
     return out;
   }
 }
@@ -223,6 +249,7 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
       hostNetwork: props.ingressController.hostNetwork ?? false,
       className: props.ingressController.className,
     },
+    ...dataplaneSettings(props),
   };
 }
 

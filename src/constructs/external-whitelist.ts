@@ -1,12 +1,16 @@
 import { RuleSpec } from '../render/model';
+import { ExternalPeer, isExternalPeer } from '../values/external-peer';
 import { IpBlock, ipBlocks } from '../values/ip-block';
 import { AllowListEntry, AllowListEntryProps } from './entry';
 import { IsolatedProject } from './project';
 
 /** Props of an {@link ExternalWhitelist}. */
 export interface ExternalWhitelistProps extends AllowListEntryProps {
-  /** Addresses outside the cluster: CIDR strings or {@link IpBlock}s (with `except`); at least one. */
-  readonly cidrs: ReadonlyArray<string | IpBlock>;
+  /**
+   * Addresses outside the cluster: CIDR strings, {@link IpBlock}s (with `except`) or named
+   * {@link ExternalPeer}s such as `ExternalPeer.cloudMetadata()`; at least one.
+   */
+  readonly cidrs: ReadonlyArray<string | IpBlock | ExternalPeer>;
 }
 
 /**
@@ -16,10 +20,13 @@ export interface ExternalWhitelistProps extends AllowListEntryProps {
  */
 export class ExternalWhitelist extends AllowListEntry {
   public readonly blocks: readonly IpBlock[];
+  /** The named peers among `cidrs`; their addresses are part of {@link ExternalWhitelist.blocks}. */
+  public readonly peers: readonly ExternalPeer[];
 
   constructor(project: IsolatedProject, name: string, props: ExternalWhitelistProps) {
     super(project, name, props);
-    this.blocks = ipBlocks(props.cidrs);
+    this.peers = (props.cidrs ?? []).filter(isExternalPeer);
+    this.blocks = [...ipBlocks((props.cidrs ?? []).filter((c): c is string | IpBlock => !isExternalPeer(c))), ...this.peers.flatMap((p) => p.blocks)];
   }
 
   protected describePeers(): string {
@@ -27,6 +34,8 @@ export class ExternalWhitelist extends AllowListEntry {
   }
 
   protected peerProblems(): string[] {
+    const named = this.peers.flatMap((p) => p.problems);
+    if (named.length) return named;
     if (this.blocks.length === 0) {
       return ['cidrs is empty, which in a NetworkPolicy would mean everyone; list at least one CIDR (IpBlock.anyIpv4() opens to every address on purpose)'];
     }

@@ -1,3 +1,5 @@
+import type { ProfileTable } from '../cni/profiles';
+import type { DataplaneSemantics } from '../cni/semantics';
 import { IpBlock } from '../values/ip-block';
 import { Labels } from '../k8s/names';
 import { Port } from '../values/port';
@@ -36,6 +38,29 @@ export interface ClusterSettings {
   readonly tunnelCidrs: readonly IpBlock[];
   /** The ingress controller that `Ingress` exposures are reached through; undefined when none is configured. */
   readonly ingressController?: IngressControllerSettings;
+  /** The CNI's generation facts (see `src/cni/profiles.ts`). */
+  readonly dataplane: ProfileTable;
+  /** How the cluster enforces policies: the CNI's semantics with the kube-proxy settings applied. */
+  readonly semantics: DataplaneSemantics;
+  /** Addresses of the Kubernetes API server, for `InternalPeer.kubeApiServer()`. */
+  readonly apiServerEndpoints: readonly IpBlock[];
+  /** The Gateway that `Gateway`-mode exposures attach to; undefined when none is configured. */
+  readonly gateway?: GatewaySettings;
+}
+
+/** Where a Gateway's proxies run, whose connections reach the backend pods. */
+export type GatewayDataPlaneSettings =
+  | { readonly kind: 'pods'; readonly namespace: string; readonly podLabels: Labels }
+  | { readonly kind: 'host-network' }
+  | { readonly kind: 'cni' };
+
+/** The Gateway API Gateway that `Gateway`-mode exposures attach their routes to. */
+export interface GatewaySettings {
+  readonly name: string;
+  readonly namespace: string;
+  /** Listener of the Gateway; undefined: every listener that admits the route. */
+  readonly sectionName?: string;
+  readonly dataPlane: GatewayDataPlaneSettings;
 }
 
 /** Where the ingress controller runs, for the rule that lets it reach exposed pods. */

@@ -31,6 +31,7 @@ export function peerKey(peer: PeerSpec): string {
     case 'workspace': return `ws:${peer.workspace}`;
     case 'own-namespace': return `own:${labelsKey(peer.podSelector)}`;
     case 'ip-block': return `ip:${peer.block.key}`;
+    case 'named': return `named:${peer.peer}`;
   }
 }
 
@@ -70,6 +71,9 @@ function renderPeer(cluster: ClusterSettings, peer: PeerSpec): k8s.NetworkPolicy
       return { podSelector: selector(peer.podSelector ?? {}) };
     case 'ip-block':
       return { ipBlock: peer.block.toPolicyIpBlock() };
+    case 'named':
+      // compileForDataplane resolves named peers before rendering; one left here would be dropped silently.
+      throw new Error(`internal error: ${peer.peer} reached NetworkPolicy rendering unresolved`);
   }
 }
 

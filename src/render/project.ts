@@ -1,11 +1,12 @@
 import { compare } from '../k8s/compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
-import { IpBlock } from '../values/ip-block';
 import { Labels } from '../k8s/names';
 import {
   ClusterSettings, IsolationMode, KUBESPHERE_NAMESPACE_LABEL, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL,
 } from './model';
+import { compileForDataplane } from '../cni/compile';
+import { renderCiliumPolicy } from './cilium';
 import { renderPolicy } from './policy';
 
 /** Name of the policy that isolates a project; fixed so switching modes changes the spec, not the name. */
@@ -53,10 +54,7 @@ function dnsAndOwnProjectEgress(cluster: ClusterSettings, project: ProjectInput)
   if (project.egressWithinProject) rules.push({ peers: [{ kind: 'own-namespace' }], ports: [] });
   const dns = cluster.dns;
   rules.push({ peers: [{ kind: 'namespace', namespace: dns.namespace, podSelector: dns.podLabels }], ports: dns.ports });
-  if (dns.nodeLocalIp) {
-    const bits = dns.nodeLocalIp.includes(':') ? 128 : 32;
-    rules.push({ peers: [{ kind: 'ip-block', block: IpBlock.of(`${dns.nodeLocalIp}/${bits}`) }], ports: dns.ports });
-  }
+  if (dns.nodeLocalIp) rules.push({ peers: [{ kind: 'named', peer: 'node-local-dns' }], ports: dns.ports });
   return rules;
 }
 
@@ -73,12 +71,22 @@ export function renderNamespace(cluster: ClusterSettings, project: ProjectInput)
   return manifestOf<k8s.KubeNamespaceProps>(k8s.KubeNamespace.GVK, { metadata: { name: project.name, labels } }) as Manifest;
 }
 
-/** Every manifest of a project: Namespace first, then the rest ordered by kind and name. */
+/**
+ * Every manifest of a project: Namespace first, then the rest ordered by kind and name. Policies
+ * are compiled for the cluster's CNI first: named peers become CIDRs or, where the CNI's ipBlocks
+ * cannot match them, CiliumNetworkPolicy entities.
+ */
 export function renderProject(cluster: ClusterSettings, project: ProjectInput): Manifest[] {
   const isolation = isolationPolicy(cluster, project);
   const policies = isolation ? [isolation, ...project.policies] : [...project.policies];
   const rest = [
-    ...policies.map((p) => renderPolicy(cluster, project.name, p)),
+    ...policies.flatMap((p) => {
+      const { networkPolicy, entityPolicy } = compileForDataplane(cluster, p);
+      return [
+        ...(networkPolicy ? [renderPolicy(cluster, project.name, networkPolicy)] : []),
+        ...(entityPolicy ? [renderCiliumPolicy(project.name, entityPolicy)] : []),
+      ];
+    }),
     ...(project.manifests ?? []),
   ].sort((a, b) => compare(a.kind, b.kind) || compare(a.metadata.name, b.metadata.name));
   return project.manageNamespace ? [renderNamespace(cluster, project), ...rest] : rest;

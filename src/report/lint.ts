@@ -1,4 +1,6 @@
 import { Engine, Labels, NAMESPACE_NAME_LABEL, PeerSubject, PortMatcher, Protocol, Workload, describePeer, peerListMatches, parseIp } from '../analysis';
+import { dataplaneFindings, portSupportFindings } from '../cni/lint';
+import { DataplaneSemantics, SPEC_SEMANTICS } from '../cni/semantics';
 import { compare } from '../k8s/compare';
 import { ExposedService } from '../constructs/exposed-service';
 import { InternalWhitelist } from '../constructs/internal-whitelist';
@@ -14,6 +16,8 @@ export interface LintFinding {
   /** What the finding is about: a policy rule (`ns/policy ingress rule 0`), a workload, or an allow-list entry. */
   readonly subject: string;
   readonly message: string;
+  /** `error`: on the cluster's CNI the policy does not do what it says (see `Cluster` prop `cni`). @default a warning */
+  readonly severity?: 'error';
 }
 
 /** Where the cluster DNS answers, as the DNS check needs it. */
@@ -53,15 +57,15 @@ export function lintWith(analysis: ClusterAnalysis, verdicts: VerdictCache): Lin
     ports: s.dns.ports,
     ...(s.dns.nodeLocalIp ? { nodeLocalIp: s.dns.nodeLocalIp } : {}),
   };
-  const out = [...lintPolicies(analysis.engine, dns, s.namespaceLabel), ...lintOneSided(verdicts)];
+  const out = [...lintPolicies(analysis.engine, dns, s.namespaceLabel, s.semantics), ...lintOneSided(verdicts), ...dataplaneFindings(cluster.name, s.semantics)];
   for (const project of cluster.projects) {
     for (const part of project.parts) {
-      if (part instanceof ExposedService && part.externalTrafficPolicy === 'Cluster' && project.isolation !== 'none' && part.clients.length > 0) {
+      if (part instanceof ExposedService && part.snatsClients && project.isolation !== 'none' && part.clients.length > 0) {
         const nodes = [...s.nodeCidrs, ...s.tunnelCidrs].join(', ');
         out.push({
           rule: 'snat-clients',
           subject: `${project.name}/${part.policyName}`,
-          message: `clients ${part.clients.join(', ')} are allowed, but externalTrafficPolicy 'Cluster' lets kube-proxy SNAT any client to a node address (${nodes}), which this policy also allows: every address that reaches the node port gets in; use externalTrafficPolicy: 'Local'`,
+          message: `clients ${part.clients.join(', ')} are allowed, but externalTrafficPolicy 'Cluster' lets kube-proxy SNAT any client to a node address${nodes ? ` (${nodes})` : ''}, which this policy also allows: every address that reaches the node port gets in; use externalTrafficPolicy: 'Local'`,
         });
       }
       if (part instanceof InternalWhitelist && project.workspace) {
@@ -126,9 +130,10 @@ function lintOneSided(verdicts: VerdictCache): LintFinding[] {
  * - `never-matches`: a pod peer whose namespaces all have declared workloads, none of which it selects;
  *   or a namespaceSelector that matches no known namespace (unless it pins a name with
  *   `namespaceLabel`: that namespace may just be one netiso does not know);
- * - `cni-support`: SCTP or `endPort`, which not every CNI enforces.
+ * - `cni-support`: SCTP or `endPort`, which not every CNI enforces (on a chosen `dataplane`: an
+ *   error where it does not, see {@link portSupportFindings}).
  */
-export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: string): LintFinding[] {
+export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: string, dataplane: DataplaneSemantics = SPEC_SEMANTICS): LintFinding[] {
   const out: LintFinding[] = [];
   const namespaces = [...engine.cluster.namespaces.values()];
   const workloadsIn = groupBy(engine.cluster.workloads, (w) => w.namespace);
@@ -170,12 +175,7 @@ export function lintPolicies(engine: Engine, dns: DnsTarget, namespaceLabel: str
         if (matched.some((n) => workloadsIn.get(n.name)!.some((w) => peer.pods.matches(w.labels)))) continue;
         out.push({ rule: 'never-matches', subject, message: `peer "${describePeer(peer)}" selects none of the workloads declared in ${matched.map((n) => n.name).join(', ')}; check its labels` });
       }
-      for (const spec of rule.ports.specs) {
-        if (spec.protocol === 'SCTP') out.push({ rule: 'cni-support', subject, message: 'uses SCTP, which not every CNI supports; check that yours enforces it' });
-        if (spec.endPort !== undefined && spec.port !== undefined && spec.endPort !== spec.port) {
-          out.push({ rule: 'cni-support', subject, message: `uses a port range (${spec.port}-${spec.endPort}, endPort), which not every CNI supports; check that yours enforces it` });
-        }
-      }
+      for (const spec of rule.ports.specs) out.push(...portSupportFindings(subject, spec, dataplane));
     }
   }
   return out;

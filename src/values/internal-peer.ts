@@ -1,5 +1,5 @@
 import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
-import { PeerSpec } from './peer-spec';
+import { NamedPeer, PeerSpec } from './peer-spec';
 import { IServicePeer, ServiceDescription, serviceProblems } from './service';
 
 /**
@@ -10,6 +10,8 @@ export interface IPeerScope {
   readonly name: string;
   /** The project of this name, if the cluster defines it. */
   findProject(name: string): IProjectPeer | undefined;
+  /** What the cluster lacks to match a named peer on its CNI (e.g. its node CIDRs); empty when it can. */
+  namedPeerProblems?(peer: NamedPeer): string[];
 }
 
 /** A project as a peer sees it: a name in a cluster, and its Services by name. */
@@ -41,7 +43,8 @@ export interface ResolvedPeer {
 type Target =
   | { readonly kind: 'project'; readonly project: string | IProjectPeer; readonly podSelector?: Labels }
   | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
-  | { readonly kind: 'service'; readonly service: IServicePeer | ServiceLookup | ServiceDescription };
+  | { readonly kind: 'service'; readonly service: IServicePeer | ServiceLookup | ServiceDescription }
+  | { readonly kind: 'named'; readonly peer: 'kube-apiserver' | 'nodes' };
 
 /**
  * The other side of an {@link InternalWhitelist}: another project, a namespace netiso does not
@@ -67,6 +70,23 @@ export class InternalPeer {
     return new InternalPeer({ kind: 'service', service });
   }
 
+  /**
+   * The Kubernetes API server, which no pod or namespace selector matches. Compiled per CNI: the
+   * cluster's `apiServerEndpoints` as ipBlocks, plus Cilium's `kube-apiserver` entity on Cilium.
+   */
+  public static kubeApiServer(): InternalPeer {
+    return new InternalPeer({ kind: 'named', peer: 'kube-apiserver' });
+  }
+
+  /**
+   * The cluster's nodes: node processes and hostNetwork pods (e.g. a hostNetwork ingress
+   * controller, the kubelet). Compiled per CNI: the cluster's `nodeCidrs` and `tunnelCidrs` as
+   * ipBlocks, or Cilium's `remote-node` and `host` entities where Cilium's ipBlocks cannot match nodes.
+   */
+  public static nodes(): InternalPeer {
+    return new InternalPeer({ kind: 'named', peer: 'nodes' });
+  }
+
   private constructor(private readonly target: Target) {}
 
   /** True for Service peers. */
@@ -82,6 +102,7 @@ export class InternalPeer {
         if ('describeService' in t.service) return `Service ${safeDescribe(t.service)}`;
         return 'project' in t.service ? `Service ${t.service.project}/${t.service.name}` : `Service ${t.service.namespace}/${t.service.name}`;
       }
+      case 'named': return t.peer === 'nodes' ? 'the nodes' : 'the API server';
     }
   }
 
@@ -108,6 +129,8 @@ export class InternalPeer {
         // A Service construct reports its own problems at its own path; only inline ones are checked here.
         return 'describeService' in t.service || 'project' in t.service ? [] : serviceProblems(service);
       }
+      case 'named':
+        return cluster.namedPeerProblems?.(t.peer) ?? [];
     }
   }
 
@@ -123,6 +146,8 @@ export class InternalPeer {
         const service = this.lookup(cluster) as ServiceDescription;
         return { peer: { kind: 'namespace', namespace: service.namespace, podSelector: service.selector }, service };
       }
+      case 'named':
+        return { peer: { kind: 'named', peer: t.peer } };
     }
   }
 
