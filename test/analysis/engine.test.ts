@@ -100,10 +100,12 @@ describe('loading workloads from manifests', () => {
   });
 
   test('malformed workloads are reported with the object and field', () => {
-    expect(() => Engine.fromManifests([{ kind: 'Deployment', metadata: { name: 'd' }, spec: {} }])).toThrow('Deployment d: spec.template: is required to derive pod labels');
+    expect(() => Engine.fromManifests([{ kind: 'Deployment', metadata: { name: 'd' }, spec: {} }])).toThrow(
+      "manifests[0]: Deployment default/d: spec.template: is required: the pod template gives the workload's labels and ports",
+    );
     expect(() =>
       Engine.fromManifests([{ kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ ports: [{ containerPort: 80, protocol: 'HTTP' }] }] } }]),
-    ).toThrow('Pod p: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP');
+    ).toThrow('manifests[0]: Pod default/p: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP, got "HTTP"');
     expect(() => Engine.fromManifests([], { workloads: [{ namespace: 'a', name: 'b', labels: {}, ip: '300.1.1.1' }] })).toThrow('workload a/b: ip: "300.1.1.1" is not an IP address');
     expect(() => Engine.fromManifests([], { workloads: [{ namespace: 'a', name: 'b', labels: {} }, { namespace: 'a', name: 'b', labels: {} }] })).toThrow('workload a/b: metadata.name: is declared twice');
   });
