@@ -189,7 +189,9 @@ function parseYamlChunk(original: string, firstLine: number, yamlOptions: ParseO
   const { text, tabErrors } = normaliseTabs(original);
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { ...yamlOptions, lineCounter });
-  const line = (offset: number) => lineCounter.linePos(offset).line + firstLine - 1;
+  // An error at the end of the text (an unclosed bracket) belongs to the document's last line.
+  const lastLine = firstLine + original.replace(/\n$/, '').split('\n').length - 1;
+  const line = (offset: number) => Math.min(lineCounter.linePos(offset).line + firstLine - 1, lastLine);
   // parseAllDocuments returns an EmptyStream (an array) for a text without documents.
   const list = Array.isArray(docs) ? docs : [];
   const [doc, ...rest] = list;

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManifestModel } from '../../src/k8s/manifests';
+import { ManifestModel, readManifestFiles } from '../../src/k8s/manifests';
 
 /**
  * Which input folder(s) and options each expected output of the np-guard corpus belongs to.
@@ -92,4 +92,13 @@ export function resolveFocus(tokens: readonly string[], model: ManifestModel): s
     out.push(pair ? `${tokens[i]}/${tokens[++i]}` : tokens[i]);
   }
   return out;
+}
+
+const models = new Map<string, ManifestModel>();
+
+/** The model of an input folder, read unchanged with the manifest reader (once per test file). */
+export function readCase(dir: string): ManifestModel {
+  let model = models.get(dir);
+  if (!model) models.set(dir, (model = readManifestFiles([path.join(CORPUS, 'tests', dir)])));
+  return model;
 }

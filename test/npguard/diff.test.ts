@@ -1,18 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ManifestModel, readManifestFiles } from '../../src/k8s/manifests';
-import { CORPUS, diffCases } from './cases';
+import { ManifestModel } from '../../src/k8s/manifests';
+import { CORPUS, diffCases, readCase } from './cases';
 import { canonicalLines, peerText } from './conns';
 import { diffConnlists, diffValue } from './diff';
 import { parseDiff } from './expected';
 import { PROVIDER } from './provider';
-
-const models = new Map<string, ManifestModel>();
-function model(dir: string): ManifestModel {
-  let m = models.get(dir);
-  if (!m) models.set(dir, (m = readManifestFiles([path.join(CORPUS, 'tests', dir)])));
-  return m;
-}
 
 const NO_FOCUS = { focusWorkloads: [], focusWorkloadPeers: [] };
 
@@ -29,7 +22,7 @@ describe('np-guard corpus: diff', () => {
 
   for (const c of cases) {
     test(`${c.file} (ref1 ${c.ref1}, ref2 ${c.ref2})`, () => {
-      const [m1, m2] = [model(c.ref1), model(c.ref2)];
+      const [m1, m2] = [readCase(c.ref1), readCase(c.ref2)];
       const actual = diffConnlists(PROVIDER.connlist(m1, NO_FOCUS), PROVIDER.connlist(m2, NO_FOCUS), workloadNames(m1), workloadNames(m2));
       const expected = parseDiff(fs.readFileSync(path.join(CORPUS, 'diff', c.file), 'utf8'));
       expect(canonicalLines(actual, diffValue)).toEqual(canonicalLines(expected, diffValue));
