@@ -186,15 +186,26 @@ function splitDocuments(text: string): Chunk[] {
 type ChunkResult = { document: TextDocument; ignored?: TextError } | { error: TextError };
 
 function parseYamlChunk(original: string, firstLine: number, yamlOptions: ParseOptions & DocumentOptions & SchemaOptions): ChunkResult {
-  const { text, tabErrors } = normaliseTabs(original);
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { ...yamlOptions, lineCounter });
+  const parse = (text: string) => {
+    const lineCounter = new LineCounter();
+    const all = parseAllDocuments(text, { ...yamlOptions, lineCounter });
+    // An EmptyStream (an array) for a text without documents.
+    return { lineCounter, docs: Array.isArray(all) ? all : [] };
+  };
+  // Text without tabs that the yaml package reads without error reads the same with libyaml;
+  // only the rest needs the lexer pass (the usual case, so it is skipped).
+  let parsed = parse(original);
+  let tabErrors: number[] = [];
+  if (original.includes('\t') || parsed.docs.some((d) => d.errors.length)) {
+    const normalised = normaliseTabs(original);
+    tabErrors = normalised.tabErrors;
+    if (normalised.text !== original) parsed = parse(normalised.text);
+  }
+  const { lineCounter, docs } = parsed;
   // An error at the end of the text (an unclosed bracket) belongs to the document's last line.
   const lastLine = firstLine + original.replace(/\n$/, '').split('\n').length - 1;
   const line = (offset: number) => Math.min(lineCounter.linePos(offset).line + firstLine - 1, lastLine);
-  // parseAllDocuments returns an EmptyStream (an array) for a text without documents.
-  const list = Array.isArray(docs) ? docs : [];
-  const [doc, ...rest] = list;
+  const [doc, ...rest] = docs;
   const yamlErrors = (doc?.errors ?? []).map((e) => ({ offset: e.pos[0], message: e.message.replace(/ at line \d+, column \d+:?\s*$/s, '') }));
   const tabs = tabErrors.map((offset) => ({ offset, message: TAB_MESSAGE }));
   const first = [...tabs, ...yamlErrors].sort((a, b) => a.offset - b.offset)[0];
