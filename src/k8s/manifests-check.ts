@@ -89,7 +89,9 @@ export class ObjectCheck {
     if (!map) return undefined;
     let ok = true;
     for (const [k, v] of Object.entries(map)) {
-      if (typeof v !== 'string') ok = this.fail(`${field}.${k}`, `must be a string, got ${show(v)}; quote it, e.g. "${String(v)}"`) ?? false;
+      if (typeof v === 'string') continue;
+      const fix = v === null || typeof v === 'object' ? 'write the value as a string' : `quote it, e.g. "${String(v)}"`;
+      ok = this.fail(`${field}.${k}`, `must be a string, got ${show(v)}; ${fix}`) ?? false;
     }
     return ok ? (map as Labels) : undefined;
   }

@@ -89,7 +89,7 @@ export function readManifestFiles(paths: readonly string[], options: ReadOptions
   for (const p of paths) {
     if (!fs.existsSync(p)) throw new Error(`${p} does not exist`);
     if (!fs.statSync(p).isDirectory()) {
-      builder.addText(p, readText(p, builder), undefined);
+      if (!isKustomization(p)) builder.addText(p, readText(p, builder), undefined);
       continue;
     }
     const rels = listFiles(p);
@@ -249,6 +249,7 @@ class ModelBuilder {
   /** kubectl flattens every object with `items`; items without kind and apiVersion take them from the list (`PodList` → `Pod`). */
   private addList(list: Record<string, unknown>, source: SourceRef, kustomizeNamespace: string | undefined): void {
     const kind = typeof list.kind === 'string' ? list.kind : 'List';
+    if (list.items === null) return;
     if (!Array.isArray(list.items)) {
       this.problem({ file: source.file, line: lineOf(list, 'items') ?? source.line }, `${kind}: items: must be a list, got ${show(list.items)}`, true);
       return;
@@ -267,6 +268,12 @@ class ModelBuilder {
     const guardrail = guardrailKind(apiVersion, kind);
     const core = !guardrail && KINDS[kind] && (apiVersion === undefined || KINDS[kind].includes(groupOf(apiVersion)));
     if (!guardrail && !core) {
+      if (kind.endsWith('NetworkPolicy')) {
+        const meta = isRecord(obj.metadata) ? obj.metadata : {};
+        const subject = subjectOf(kind, typeof meta.namespace === 'string' ? meta.namespace : undefined, typeof meta.name === 'string' ? meta.name : undefined);
+        this.problem(source, `${subject}: apiVersion: netiso does not evaluate ${show(apiVersion)} policies, so what this one allows or denies is missing from any analysis; express it as a networking.k8s.io/v1 NetworkPolicy or a guardrail API netiso reads`, true);
+        return;
+      }
       const label = KINDS[kind] ? `${kind} (${apiVersion})` : kind;
       this.ignored.set(label, (this.ignored.get(label) ?? 0) + 1);
       return;

@@ -93,6 +93,15 @@ describe('loading workloads from manifests', () => {
     expect(other.node).toBe('n1');
   });
 
+  test('one workload per owner, with its kind; two kinds sharing a name in a namespace become name[Kind]', () => {
+    const e = Engine.fromManifests([
+      { kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } },
+      { kind: 'StatefulSet', metadata: { name: 'web', namespace: 'a' }, spec: { template: { metadata: { labels: { app: 'db' } }, spec: { containers: [] } } } },
+      ...[1, 2].map((i) => ({ kind: 'Pod', metadata: { name: `rs-${i}`, namespace: 'a', labels: { app: 'rs' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', controller: true }] }, spec: { containers: [] } })),
+    ]);
+    expect(e.cluster.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual(['ReplicaSet a/rs', 'Deployment a/web[Deployment]', 'StatefulSet a/web[StatefulSet]']);
+  });
+
   test('namespaces always carry kubernetes.io/metadata.name, declared or not', () => {
     const ns = engine().cluster.namespaces;
     expect(ns.get('demo-project-2')!.labels).toEqual({ team: 'blue', 'kubernetes.io/metadata.name': 'demo-project-2' });

@@ -135,6 +135,20 @@ describe('kinds', () => {
     expect((m.guardrails.find((g) => g.kind === 'CiliumNetworkPolicy')!.object.metadata as { namespace: string }).namespace).toBe('default');
   });
 
+  test('a policy kind of an API netiso does not evaluate is a problem, not an ignored kind: its rules would be missing', () => {
+    const m = texts({ 'a.yaml': 'apiVersion: crd.antrea.io/v1beta1\nkind: ClusterNetworkPolicy\nmetadata: {name: deny}\n---\napiVersion: crd.antrea.io/v1beta1\nkind: NetworkPolicy\nmetadata: {name: np}\n' });
+    expect(problems(m)).toEqual([
+      'a.yaml:1: ClusterNetworkPolicy deny: apiVersion: netiso does not evaluate "crd.antrea.io/v1beta1" policies, so what this one allows or denies is missing from any analysis; express it as a networking.k8s.io/v1 NetworkPolicy or a guardrail API netiso reads',
+      'a.yaml:5: NetworkPolicy np: apiVersion: netiso does not evaluate "crd.antrea.io/v1beta1" policies, so what this one allows or denies is missing from any analysis; express it as a networking.k8s.io/v1 NetworkPolicy or a guardrail API netiso reads',
+    ]);
+    expect(m.policiesIncomplete).toBe(true);
+    expect(m.ignored.size).toBe(0);
+  });
+
+  test('a List with `items: null` is empty, as kubectl decodes it', () => {
+    expect(texts({ 'l.yaml': 'apiVersion: v1\nkind: List\nitems: null\n' }).problems).toEqual([]);
+  });
+
   test('other kinds, and known kinds of other API groups, are counted, not listed', () => {
     const m = texts({
       'o.yaml': [

@@ -90,7 +90,7 @@ describe('problems', () => {
   test('labels that cannot be read leave the workload out', () => {
     const m = read(`apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {template: ${template('{app: [a]}')}}\n`);
     expect(m.workloads).toEqual([]);
-    expect(m.problems.map(formatProblem)).toEqual(['w.yaml:4: Deployment default/d: spec.template.metadata.labels.app: must be a string, got ["a"]; quote it, e.g. "a"']);
+    expect(m.problems.map(formatProblem)).toEqual(['w.yaml:4: Deployment default/d: spec.template.metadata.labels.app: must be a string, got ["a"]; write the value as a string']);
   });
 
   test('a bad container port or address is reported and left out alone', () => {
