@@ -192,8 +192,8 @@ function parseYamlChunk(original: string, firstLine: number, yamlOptions: ParseO
     // An EmptyStream (an array) for a text without documents.
     return { lineCounter, docs: Array.isArray(all) ? all : [] };
   };
-  // Text without tabs that the yaml package reads without error reads the same with libyaml;
-  // only the rest needs the lexer pass (the usual case, so it is skipped).
+  // The rules this module adds concern tabs and lines the yaml package rejects; text without
+  // tabs that it reads without error (the usual case) needs no lexer pass.
   let parsed = parse(original);
   let tabErrors: number[] = [];
   if (original.includes('\t') || parsed.docs.some((d) => d.errors.length)) {
