@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'os';
 import { analysisSection } from './analysis';
 import { explorerSection } from './explorer';
+import { readerSection } from './reader';
 import { synthSection } from './synth';
 import { formatTable, Section } from './table';
 
@@ -29,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     analysisSection(),
     explorerSection(),
+    readerSection(),
   ];
 
   const cpus = os.cpus();

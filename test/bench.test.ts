@@ -17,11 +17,15 @@ test('npm run bench runs every case and prints the table', () => {
   const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared'], { cwd: ROOT, encoding: 'utf8' });
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.status).toBe(0);
-  const [synth, analysis] = run.stdout.split(/^## /m).slice(1);
+  const sections = run.stdout.split(/^## /m).slice(1);
+  const section = (title: RegExp) => sections.find((s) => title.test(s)) as string;
+  const [synth, analysis, reader] = [/^Synthesis/, /^Reachability engine/, /^Manifest reader/].map(section);
   const table = (text: string) => text.split('\n').filter((l) => /^\|\s+\d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   const rows = table(synth);
   // The engine section: namespaces, then 5 workloads per project plus the monitoring pod.
   expect(table(analysis).map((r) => r.slice(0, 2))).toEqual([['2', '12'], ['3', '17']]);
+  // The reader section: 9 objects a project, 5 of them workloads and 2 policies.
+  expect(table(reader).map((r) => [r[0], r[1], r[5], r[6]])).toEqual([['2', '18', '10', '4'], ['3', '27', '15', '6']]);
   // 13 objects a project: Namespace, isolation policy, 10 allow-list entries, Service.
   expect(rows.map((r) => r.slice(0, 2))).toEqual([['2', '26'], ['3', '39']]);
   expect(rows[0][6]).toMatch(/^\d+\.\d\d$/);

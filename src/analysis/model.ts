@@ -1,5 +1,6 @@
 import { compare } from '../k8s/compare';
-import { ManifestError, isRecord } from '../k8s/errors';
+import { ManifestError } from '../k8s/errors';
+import { ManifestReadError, WorkloadRecord, readManifestObjects } from '../k8s/manifests';
 import { Labels, NAMESPACE_NAME_LABEL } from '../k8s/names';
 import { PROTOCOLS, Protocol } from '../k8s/protocol';
 
@@ -20,6 +21,8 @@ export interface ContainerPort {
  * only for the "traffic from the pod's own node is allowed" exemption.
  */
 export interface Workload {
+  /** The workload's kind (`Deployment`, `Pod`, ...) when it comes from manifests, for reports (`ns/name[Deployment]`). */
+  readonly kind?: string;
   readonly namespace: string;
   readonly name: string;
   readonly labels: Labels;
@@ -60,64 +63,44 @@ export interface ClusterInputs {
 export interface Cluster {
   /** Keyed by name; every namespace carries `kubernetes.io/metadata.name`. */
   readonly namespaces: ReadonlyMap<string, NamespaceInfo>;
-  /** Raw NetworkPolicy objects, in input order. */
+  /** Raw NetworkPolicy objects (with `metadata.namespace` set), by namespace and name. */
   readonly policies: readonly Record<string, unknown>[];
   readonly workloads: readonly Workload[];
   readonly externals: readonly ExternalEndpoint[];
   readonly nodes: readonly ClusterNode[];
 }
 
-const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Pod']);
-
 /**
- * Normalises manifests plus explicit inputs into a {@link Cluster}.
+ * Normalises manifests plus explicit inputs into a {@link Cluster}, reading the manifests with
+ * the manifest reader (`readManifestObjects` in `k8s/manifests`):
  *
  * - `Namespace` objects give namespace labels; `kubernetes.io/metadata.name`
  *   is added because the API server always sets it.
- * - `Deployment`/`StatefulSet`/`DaemonSet`/`ReplicaSet` become workloads from
- *   their pod template labels and container ports; `Pod` objects also give
- *   `status.podIP` and `spec.nodeName`.
- * - `List` objects are flattened; other kinds are ignored.
+ * - Every pod-template owner (Deployment, ReplicaSet, StatefulSet, DaemonSet,
+ *   ReplicationController, Job, CronJob) is one workload with its template's labels and
+ *   container ports; a Pod with a controller owner joins its owner's workload, a bare Pod is its
+ *   own (with `status.podIP` and `spec.nodeName` when it is a single pod). Two workloads of
+ *   different kinds with the same name in a namespace are named `name[Kind]`.
+ * - Every `*List` is flattened; other kinds are ignored.
  * - Objects without `metadata.namespace` live in `default`, as kubectl would
  *   apply them.
  * - A namespace used by a workload or policy but never declared is created
  *   with only the `kubernetes.io/metadata.name` label.
+ *
+ * @throws ManifestReadError listing every object that cannot be read.
  */
 export function loadCluster(manifests: readonly unknown[], inputs: ClusterInputs = {}): Cluster {
-  const namespaces = new Map<string, NamespaceInfo>();
-  const policies: Record<string, unknown>[] = [];
-  const workloads: Workload[] = [];
+  const model = readManifestObjects(manifests);
+  if (model.problems.length) throw new ManifestReadError(model.problems);
 
+  const namespaces = new Map<string, NamespaceInfo>();
   const addNamespace = (name: string, labels: Labels): void => {
     namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } });
   };
-
-  const visit = (item: unknown, index: string): void => {
-    if (!isRecord(item)) return;
-    const kind = item.kind;
-    if (kind === 'List' && Array.isArray(item.items)) {
-      item.items.forEach((inner, i) => visit(inner, `${index}.items[${i}]`));
-      return;
-    }
-    if (typeof kind !== 'string') return;
-    const metadata = isRecord(item.metadata) ? item.metadata : {};
-    const name = typeof metadata.name === 'string' ? metadata.name : undefined;
-    const subject = `${kind} ${name ?? `at manifests${index}`}`;
-    if (kind === 'Namespace') {
-      if (!name) throw new ManifestError(subject, 'metadata.name', 'is required');
-      addNamespace(name, stringMap(metadata.labels, subject, 'metadata.labels'));
-    } else if (kind === 'NetworkPolicy') {
-      policies.push(item);
-    } else if (WORKLOAD_KINDS.has(kind)) {
-      if (!name) throw new ManifestError(subject, 'metadata.name', 'is required');
-      workloads.push(workloadFromManifest(kind, name, metadata, item));
-    }
-  };
-  manifests.forEach((m, i) => visit(m, `[${i}]`));
-
+  for (const ns of model.namespaces) addNamespace(ns.name, ns.labels);
   for (const ns of inputs.namespaces ?? []) addNamespace(ns.name, ns.labels);
-  workloads.push(...(inputs.workloads ?? []));
 
+  const workloads: Workload[] = [...engineWorkloads(model.workloads), ...(inputs.workloads ?? [])];
   const seen = new Set<string>();
   for (const w of workloads) {
     const ref = `${w.namespace}/${w.name}`;
@@ -125,64 +108,29 @@ export function loadCluster(manifests: readonly unknown[], inputs: ClusterInputs
     seen.add(ref);
     if (!namespaces.has(w.namespace)) addNamespace(w.namespace, {});
   }
-  for (const p of policies) {
-    const ns = isRecord(p.metadata) && typeof p.metadata.namespace === 'string' ? p.metadata.namespace : 'default';
-    if (!namespaces.has(ns)) addNamespace(ns, {});
-  }
+  for (const p of model.networkPolicies) if (!namespaces.has(p.namespace)) addNamespace(p.namespace, {});
 
   const byName = <T extends { name: string }>(a: T, b: T): number => compare(a.name, b.name);
   return {
     namespaces: new Map([...namespaces.entries()].sort(([a], [b]) => compare(a, b))),
-    policies,
+    policies: model.networkPolicies.map((p) => p.object),
     workloads: [...workloads].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name)),
     externals: [...(inputs.externals ?? [])].sort(byName),
     nodes: [...(inputs.nodes ?? [])].sort(byName),
   };
 }
 
-function workloadFromManifest(kind: string, name: string, metadata: Record<string, unknown>, item: Record<string, unknown>): Workload {
-  const subject = `${kind} ${name}`;
-  const namespace = typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
-  const spec = isRecord(item.spec) ? item.spec : {};
-  let podMeta: unknown = metadata;
-  let podSpec: unknown = spec;
-  let prefix = 'spec';
-  if (kind !== 'Pod') {
-    const template = isRecord(spec.template) ? spec.template : undefined;
-    if (!template) throw new ManifestError(subject, 'spec.template', 'is required to derive pod labels');
-    podMeta = template.metadata;
-    podSpec = template.spec;
-    prefix = 'spec.template.spec';
-  }
-  const labels = stringMap(isRecord(podMeta) ? podMeta.labels : undefined, subject, kind === 'Pod' ? 'metadata.labels' : 'spec.template.metadata.labels');
-  const ports: ContainerPort[] = [];
-  const containers = isRecord(podSpec) && Array.isArray(podSpec.containers) ? podSpec.containers : [];
-  containers.forEach((c, ci) => {
-    const list = isRecord(c) && Array.isArray(c.ports) ? c.ports : [];
-    list.forEach((p, pi) => {
-      const field = `${prefix}.containers[${ci}].ports[${pi}]`;
-      if (!isRecord(p) || typeof p.containerPort !== 'number') throw new ManifestError(subject, `${field}.containerPort`, 'must be a number');
-      const protocol = p.protocol ?? 'TCP';
-      if (!PROTOCOLS.includes(protocol as Protocol)) throw new ManifestError(subject, `${field}.protocol`, `must be one of ${PROTOCOLS.join(', ')}`);
-      ports.push({
-        ...(typeof p.name === 'string' ? { name: p.name } : {}),
-        containerPort: p.containerPort,
-        protocol: protocol as Protocol,
-      });
-    });
-  });
-  const status = isRecord(item.status) ? item.status : {};
-  const ip = kind === 'Pod' && typeof status.podIP === 'string' ? status.podIP : undefined;
-  const node = kind === 'Pod' && typeof spec.nodeName === 'string' ? spec.nodeName : undefined;
-  return { namespace, name, labels, ports, ...(ip ? { ip } : {}), ...(node ? { node } : {}) };
+/** The reader's workloads as engine workloads; a name two kinds share in a namespace becomes `name[Kind]`. */
+function engineWorkloads(records: readonly WorkloadRecord[]): Workload[] {
+  const count = new Map<string, number>();
+  for (const r of records) count.set(`${r.namespace}/${r.name}`, (count.get(`${r.namespace}/${r.name}`) ?? 0) + 1);
+  return records.map((r) => ({
+    kind: r.kind,
+    namespace: r.namespace,
+    name: (count.get(`${r.namespace}/${r.name}`) ?? 0) > 1 ? `${r.name}[${r.kind}]` : r.name,
+    labels: r.labels,
+    ports: r.ports,
+    ...(r.ip ? { ip: r.ip } : {}),
+    ...(r.node ? { node: r.node } : {}),
+  }));
 }
-
-function stringMap(value: unknown, subject: string, field: string): Labels {
-  if (value === undefined || value === null) return {};
-  if (!isRecord(value)) throw new ManifestError(subject, field, 'must be a map of strings');
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v !== 'string') throw new ManifestError(subject, `${field}.${k}`, 'must be a string');
-  }
-  return value as Labels;
-}
-

@@ -38,8 +38,8 @@ const POLICY_TYPES = ['Ingress', 'Egress'];
 /**
  * Validates and compiles a `networking.k8s.io/v1` NetworkPolicy object.
  *
- * - `policyTypes` omitted: Ingress always, Egress only when `spec.egress` is
- *   present (even as `[]`), as the API server defaults it.
+ * - `policyTypes` empty or omitted: Ingress always, Egress only when `spec.egress`
+ *   has at least one rule, as the API server defaults it (see {@link policyTypes}).
  * - Rules for a direction not listed in `policyTypes` are ignored (with a warning).
  * - A missing `spec.podSelector` is treated as `{}`, as the Go API does.
  * - A missing `metadata.namespace` means `default`.
@@ -62,18 +62,7 @@ export function compilePolicy(manifest: unknown): CompiledPolicy {
 
   const target = spec.podSelector === undefined || spec.podSelector === null ? MATCH_ALL : compileSelector(spec.podSelector, child(root, 'podSelector'));
 
-  const present = (k: string): boolean => spec[k] !== undefined && spec[k] !== null;
-  let types: string[];
-  if (present('policyTypes')) {
-    const tCtx = child(root, 'policyTypes');
-    if (!Array.isArray(spec.policyTypes)) fail(tCtx, 'must be a list');
-    spec.policyTypes.forEach((t, i) => {
-      if (!POLICY_TYPES.includes(t as string)) fail(child(tCtx, `[${i}]`), `must be Ingress or Egress, got ${JSON.stringify(t)}`);
-    });
-    types = spec.policyTypes as string[];
-  } else {
-    types = present('egress') ? ['Ingress', 'Egress'] : ['Ingress'];
-  }
+  const types = policyTypes(spec, root);
 
   const warnings: string[] = [];
   const rules = (direction: Direction): CompiledRule[] | undefined => {
@@ -101,6 +90,27 @@ export function compilePolicy(manifest: unknown): CompiledPolicy {
   const ingress = rules('ingress');
   const egress = rules('egress');
   return { id, namespace, name, target, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}), warnings };
+}
+
+/**
+ * The policy types the API server stores for `spec`, per Kubernetes `SetDefaults_NetworkPolicy`
+ * (`pkg/apis/networking/v1/defaults.go`): `policyTypes` is kept when it has at least one entry;
+ * when it is empty or absent it becomes `[Ingress]`, plus `Egress` when `spec.egress` has at least
+ * one rule. So `egress: []` alone never isolates egress, and `policyTypes: []` isolates ingress.
+ */
+function policyTypes(spec: Record<string, unknown>, root: FieldContext): string[] {
+  const raw = spec.policyTypes;
+  const tCtx = child(root, 'policyTypes');
+  if (raw !== undefined && raw !== null && !Array.isArray(raw)) fail(tCtx, 'must be a list');
+  if (Array.isArray(raw) && raw.length > 0) {
+    raw.forEach((t, i) => {
+      if (!POLICY_TYPES.includes(t as string)) fail(child(tCtx, `[${i}]`), `must be Ingress or Egress, got ${JSON.stringify(t)}`);
+    });
+    return raw as string[];
+  }
+  const egress = spec.egress;
+  if (egress !== undefined && egress !== null && !Array.isArray(egress)) fail(child(root, 'egress'), 'must be a list');
+  return Array.isArray(egress) && egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
 /** The NetworkPolicy in the engine's tier model: allow rules of the NetworkPolicy tier. */

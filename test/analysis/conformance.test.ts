@@ -783,16 +783,16 @@ spec:
     expect(engine.evaluate({ from: 'x/a', to: 'y/a', port: 53, protocol: 'UDP' }).allowed).toBe(false);
   });
 
-  test('policyTypes omitted: `egress: []` makes the policy isolate egress too', () => {
+  test('policyTypes omitted: `egress: []` isolates ingress only (Egress is defaulted in only for at least one egress rule)', () => {
     const engine = modelEngine(`${POLICY}
-metadata: {name: implicit-both, namespace: x}
+metadata: {name: implicit-ingress-only, namespace: x}
 spec:
   podSelector: {matchLabels: {pod: a}}
   egress: []
 `);
     expectTable(engine, 80, 'TCP', `
        x/a x/b x/c y/a y/b y/c z/a z/b z/c
-  x/a   .   X   X   X   X   X   X   X   X
+  x/a   .   .   .   .   .   .   .   .   .
   x/b   X   .   .   .   .   .   .   .   .
   x/c   X   .   .   .   .   .   .   .   .
   y/a   X   .   .   .   .   .   .   .   .

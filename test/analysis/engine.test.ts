@@ -93,6 +93,15 @@ describe('loading workloads from manifests', () => {
     expect(other.node).toBe('n1');
   });
 
+  test('one workload per owner, with its kind; two kinds sharing a name in a namespace become name[Kind]', () => {
+    const e = Engine.fromManifests([
+      { kind: 'Deployment', metadata: { name: 'web', namespace: 'a' }, spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } },
+      { kind: 'StatefulSet', metadata: { name: 'web', namespace: 'a' }, spec: { template: { metadata: { labels: { app: 'db' } }, spec: { containers: [] } } } },
+      ...[1, 2].map((i) => ({ kind: 'Pod', metadata: { name: `rs-${i}`, namespace: 'a', labels: { app: 'rs' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', controller: true }] }, spec: { containers: [] } })),
+    ]);
+    expect(e.cluster.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`)).toEqual(['ReplicaSet a/rs', 'Deployment a/web[Deployment]', 'StatefulSet a/web[StatefulSet]']);
+  });
+
   test('namespaces always carry kubernetes.io/metadata.name, declared or not', () => {
     const ns = engine().cluster.namespaces;
     expect(ns.get('demo-project-2')!.labels).toEqual({ team: 'blue', 'kubernetes.io/metadata.name': 'demo-project-2' });
@@ -100,10 +109,12 @@ describe('loading workloads from manifests', () => {
   });
 
   test('malformed workloads are reported with the object and field', () => {
-    expect(() => Engine.fromManifests([{ kind: 'Deployment', metadata: { name: 'd' }, spec: {} }])).toThrow('Deployment d: spec.template: is required to derive pod labels');
+    expect(() => Engine.fromManifests([{ kind: 'Deployment', metadata: { name: 'd' }, spec: {} }])).toThrow(
+      "manifests[0]: Deployment default/d: spec.template: is required: the pod template gives the workload's labels and ports",
+    );
     expect(() =>
       Engine.fromManifests([{ kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ ports: [{ containerPort: 80, protocol: 'HTTP' }] }] } }]),
-    ).toThrow('Pod p: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP');
+    ).toThrow('manifests[0]: Pod default/p: spec.containers[0].ports[0].protocol: must be one of TCP, UDP, SCTP, got "HTTP"');
     expect(() => Engine.fromManifests([], { workloads: [{ namespace: 'a', name: 'b', labels: {}, ip: '300.1.1.1' }] })).toThrow('workload a/b: ip: "300.1.1.1" is not an IP address');
     expect(() => Engine.fromManifests([], { workloads: [{ namespace: 'a', name: 'b', labels: {} }, { namespace: 'a', name: 'b', labels: {} }] })).toThrow('workload a/b: metadata.name: is declared twice');
   });
