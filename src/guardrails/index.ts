@@ -12,3 +12,6 @@ export { GUARDRAIL_NAME_PREFIX } from './render-common';
 export { planGuardrails } from './plan';
 export type { PlanResult } from './plan';
 export type { GuardrailInput, GuardrailOptions, ProjectGuardInput, DenyListInput, EntryInput, DenyScope } from './input';
+export { compileGuardrails, isGuardrailKind } from './compile';
+export type { CompiledGuardrails, GuardrailSource } from './compile';
+export { parseCalicoSelector } from './calico-selector';
