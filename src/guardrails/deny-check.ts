@@ -4,10 +4,10 @@ import { DenyFinding, DenyListInput, denySubject, EntryInput, GuardrailInput } f
 
 /**
  * Allow-list entries that a deny list makes useless (an error naming both: the entry would open
- * something that can never be allowed) or partly useless (a warning), and deny lists that would
- * cut off the cluster DNS.
+ * something that can never be allowed) or partly useless (a warning), egress entries into
+ * namespaces the Baseline default deny closes, and deny lists that would cut off the cluster DNS.
  */
-export function checkDenyLists(input: GuardrailInput): { problems: DenyFinding[]; warnings: DenyFinding[] } {
+export function checkDenials(input: GuardrailInput): { problems: DenyFinding[]; warnings: DenyFinding[] } {
   const problems: DenyFinding[] = [];
   const warnings: DenyFinding[] = [];
   const workspaceOf = new Map(input.projects.map((p) => [p.name, p.workspace]));
@@ -35,6 +35,18 @@ export function checkDenyLists(input: GuardrailInput): { problems: DenyFinding[]
               if (portsOverlap(e.ports, d.ports)) warnings.push({ path: e.path, message: `${text} of CIDR ${peer.block} is denied by DenyList ${d.path}; the entry opens the rest of the block only (add it to except to say so)` });
             }
           }
+        }
+      }
+    }
+  }
+
+  const { options } = input;
+  if (options.defaultDenyUnmanaged) {
+    const managed = new Set([...input.projects.map((p) => p.name), ...options.protectedNamespaces]);
+    for (const e of input.entries.filter((x) => x.direction === 'egress')) {
+      for (const peer of e.peers) {
+        if (peer.kind === 'namespace' && !managed.has(peer.namespace)) {
+          problems.push({ path: e.path, message: `the allow-list entry ${e.path} opens ${peer.label}, but guardrails.defaultDenyUnmanaged denies the pods of namespace ${peer.namespace} (not a netiso project) whatever the entry says; add ${peer.namespace} to guardrails.protectedNamespaces, where declared access is passed, or turn defaultDenyUnmanaged off` });
         }
       }
     }

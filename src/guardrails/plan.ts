@@ -2,7 +2,7 @@ import { compare } from '../k8s/compare';
 import { Labels } from '../k8s/names';
 import { ClusterSettings, WORKSPACE_LABEL } from '../render/model';
 import { Port } from '../values/port';
-import { checkDenyLists } from './deny-check';
+import { checkDenials } from './deny-check';
 import { DenyFinding, DenyListInput, denySubject, GuardrailInput, ProjectGuardInput } from './input';
 import { ALL_PODS, byName, GuardObject, GuardPeer, GuardrailPlan, GuardRole, GuardRule, GuardSubject, podsPeer } from './model';
 import { readRenderedPolicy, RenderedPolicy, RenderedRule } from './netpol';
@@ -54,7 +54,7 @@ export function planGuardrails(input: GuardrailInput): PlanResult {
     options.priorityRange,
   );
   problems.push(...overflow.map((message) => ({ path: '', message })));
-  const findings = checkDenyLists(input);
+  const findings = checkDenials(input);
   return {
     plan: {
       api: options.api,
