@@ -59,7 +59,7 @@ export function assignPriorities(requests: readonly PriorityRequest[], range: Pr
     const members = requests.filter((r) => r.role === band.role).sort((a, b) => compare(a.name, b.name));
     const size = band.last - band.first + 1;
     if (members.length > size) {
-      problems.push(`${members.length} guardrail objects of kind "${band.role}" need more than the ${Math.max(size, 0)} priorities ${band.first}-${band.last} that priorityRange [${range[0]}, ${range[1]}] leaves them; widen guardrails.priorityRange (the API allows 0-1000; OpenShift limits AdminNetworkPolicy to 0-99), or group projects into workspace isolation, which needs one object per workspace`);
+      problems.push(`${members.length} guardrail objects of kind "${band.role}" need more than the ${Math.max(size, 0)} priorities ${band.first}-${band.last} that priorityRange [${range[0]}, ${range[1]}] leaves them; widen guardrails.priorityRange (the API allows 0-1000; OpenShift limits AdminNetworkPolicy to 0-99)${band.role === 'tenant' || band.role === 'scoped' ? ', or group projects into workspace isolation, which needs one object per workspace' : ''}`);
       continue;
     }
     const taken = new Set<number>();
