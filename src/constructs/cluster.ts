@@ -1,4 +1,7 @@
-import { App, YamlOutputType, ApiObject, Chart } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, YamlOutputType, ApiObject } from 'cdk8s';
+import { manifestFileName, toYaml } from '../synth/canonical';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
@@ -210,14 +213,17 @@ export class Cluster extends App {
       for (const { project, manifests } of this.render()) {
         for (const m of manifests) new ApiObject(project, `${m.kind}.${m.metadata.name}`, m);
       }
-      const clusterScoped = this.clusterManifests();
-      if (clusterScoped.length) {
-        const chart = new Chart(this, CLUSTER_SCOPED_DIR, { disableResourceNameHashes: true });
-        for (const m of clusterScoped) new ApiObject(chart, `${m.kind}.${m.metadata.name}`, m);
-      }
       this.materialized = true;
     }
     super.synth();
+    // Not a chart: cdk8s would add a hash to a directory name that is not a DNS label, and any
+    // DNS label could be a project's.
+    const clusterScoped = this.clusterManifests();
+    if (clusterScoped.length) {
+      const dir = path.join(this.outdir, CLUSTER_SCOPED_DIR);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const m of clusterScoped) fs.writeFileSync(path.join(dir, manifestFileName(m)), toYaml(m));
+    }
   }
 
   private settingProblems(): string[] {

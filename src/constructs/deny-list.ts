@@ -102,7 +102,3 @@ export class DenyList extends Construct {
   }
 }
 
-/** @internal */
-export function isDenyList(c: unknown): c is DenyList {
-  return (c as { readonly isDenyList?: boolean }).isDenyList === true;
-}

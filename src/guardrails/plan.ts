@@ -230,7 +230,7 @@ function grantKey(namespace: string, pods: Labels, ports: readonly Port[], from:
   return `${namespace}#${labelsKey(pods)}#${portsKey(ports)}#${from}`;
 }
 
-export function labelsKey(labels: Labels): string {
+function labelsKey(labels: Labels): string {
   return Object.entries(labels).sort(([a], [b]) => compare(a, b)).map(([k, v]) => `${k}=${v}`).join(',');
 }
 
@@ -244,7 +244,7 @@ function ruleKey(rule: GuardRule): string {
 }
 
 /** `k8s-app=kube-dns`, or `(all)` for every pod. */
-export function describeLabels(labels: Labels): string {
+function describeLabels(labels: Labels): string {
   const text = labelsKey(labels);
   return text ? `(${text})` : '(all)';
 }

@@ -8,7 +8,7 @@ import { chunk, clusterObject, GUARDRAIL_NAME_PREFIX, Rendered } from './render-
 const API_VERSION = 'projectcalico.org/v3';
 
 /** netiso's Calico tiers: before the `default` tier (order 1,000,000) that holds NetworkPolicies, and after it. */
-export const CALICO_TIERS = {
+const CALICO_TIERS = {
   admin: { name: 'netiso', order: 100 },
   baseline: { name: 'netiso-baseline', order: 2_000_000 },
 } as const;

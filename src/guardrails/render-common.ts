@@ -2,7 +2,6 @@ import { Labels } from '../k8s/names';
 import { Protocol, PROTOCOLS } from '../k8s/protocol';
 import { Manifest, MANAGED_BY } from '../render/model';
 import { Port } from '../values/port';
-import { GuardObject, GuardPeer } from './model';
 
 /** Every guardrail object's name starts with this; Calico's tiers are `netiso` and `netiso-baseline`. */
 export const GUARDRAIL_NAME_PREFIX = 'netiso.';
@@ -72,19 +71,4 @@ export function unionPorts(a: readonly Port[], b: readonly Port[]): Port[] {
   if (a.length === 0 || b.length === 0) return [];
   const seen = new Map([...a, ...b].map((p) => [p.key, p]));
   return [...seen.values()];
-}
-
-/** The peers' pods, or undefined for a cidrs peer. */
-export function podsOf(peer: GuardPeer): Extract<GuardPeer, { kind: 'pods' }> | undefined {
-  return peer.kind === 'pods' ? peer : undefined;
-}
-
-/** Manifests in a stable order: by kind, then name (renderers emit in plan order; files sort anyway). */
-export function byKindAndName(a: Manifest, b: Manifest): number {
-  return a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
-}
-
-/** Objects of one role, e.g. the tenants'. */
-export function ofRole(objects: readonly GuardObject[], role: GuardObject['role']): GuardObject[] {
-  return objects.filter((o) => o.role === role);
 }
