@@ -34,7 +34,7 @@ export const GUARDRAIL_PROFILES: Readonly<Record<GuardrailApi, GuardrailProfile>
     render: (plan) => renderNetpolApi(plan, ADMIN_NETWORK_POLICY),
   },
   calico: {
-    priorityRange: [0, 9999],
+    priorityRange: [0, 99_999],
     kinds: [
       { apiVersion: 'projectcalico.org/v3', kind: 'Tier' },
       { apiVersion: 'projectcalico.org/v3', kind: 'GlobalNetworkPolicy' },
