@@ -21,6 +21,8 @@ export * from './constructs/external-whitelist';
 export * from './constructs/project-service';
 export * from './constructs/exposed-service';
 export * from './constructs/workload';
+export * from './constructs/deny-list';
+export * from './guardrails';
 export { MANAGED_BY } from './render/model';
 export type { IsolationMode, Manifest, PeerSpec, RuleSpec, PolicySpec, ClusterSettings, IngressControllerSettings, GatewaySettings, GatewayDataPlaneSettings } from './render/model';
 export type { NamedPeer } from './values/peer-spec';

@@ -1,4 +1,7 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, YamlOutputType, ApiObject } from 'cdk8s';
+import { manifestFileName, toYaml } from '../synth/canonical';
 import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
@@ -12,6 +15,9 @@ import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '.
 import { Port } from '../values/port';
 import { isStrictIp } from '../values/ip-block';
 import type { IsolatedProject } from './project';
+import { buildGuardrails, BuiltGuardrails } from '../guardrails/build';
+import { GuardrailProps, resolveGuardrails } from '../guardrails/options';
+import { GuardrailOptions } from '../guardrails/input';
 
 /** Where the cluster DNS runs; used for the egress rules added when a project locks egress down. */
 export interface DnsProps {
@@ -96,7 +102,18 @@ export interface ClusterProps {
   readonly gateway?: GatewayProps;
   /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
   readonly outdir?: string;
+  // --- guardrails (see docs/guardrails.md) ---
+  /**
+   * Guardrails tenants cannot undo: cluster-scoped policies (ClusterNetworkPolicy,
+   * AdminNetworkPolicy, Calico or Cilium) that keep each isolated project's isolation whatever
+   * NetworkPolicy its tenants write, protect system namespaces, and carry `DenyList`s. Written to
+   * `dist/<cluster>/_cluster/`. @default none: NetworkPolicy only
+   */
+  readonly guardrails?: GuardrailProps;
 }
+
+/** Directory of a cluster's cluster-scoped manifests under `dist/<cluster>/` (no project can be named so). */
+export const CLUSTER_SCOPED_DIR = '_cluster';
 
 /** The objects of one project after rendering. */
 export interface RenderedProject {
@@ -119,6 +136,7 @@ export class Cluster extends App {
   private readonly extraProblems: string[] = [];
   private readonly projectsByName = new Map<string, IsolatedProject>();
   private materialized = false;
+  private guardrailCache?: { readonly size: number; readonly built: BuiltGuardrails };
 
   constructor(name: string, props: ClusterProps = {}) {
     super({ outdir: props.outdir ?? `dist/${name}`, yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
@@ -162,7 +180,8 @@ export class Cluster extends App {
 
   /** Warnings of this cluster's tree (available after {@link Cluster.render}). */
   public warnings(): LocatedProblem[] {
-    return collectWarnings(this, this.name);
+    // Guardrail warnings exist once validation has computed the guardrails.
+    return [...collectWarnings(this, this.name), ...(this.guardrailCache?.built.warnings ?? [])];
   }
 
   /** Every validation problem in this cluster's tree, located by construct path. */
@@ -173,7 +192,32 @@ export class Cluster extends App {
         out.push({ path: c.node.path ? `${this.name}/${c.node.path}` : this.name, message });
       }
     }
+    // Guardrails are derived from the rendered projects, which needs a valid tree.
+    if (out.length === 0) out.push(...(this.guardrails()?.problems ?? []));
     return out;
+  }
+
+  /**
+   * The cluster-scoped manifests: the guardrails (none without the `guardrails` prop).
+   * Assumes a valid tree (see {@link Cluster.problems}).
+   */
+  public clusterManifests(): Manifest[] {
+    const built = this.guardrails();
+    if (built?.problems.length) throw new SynthesisError(built.problems);
+    return [...(built?.manifests ?? [])];
+  }
+
+  /** Guardrails of this (valid) tree, computed once per tree size: validation and rendering both need them. */
+  private guardrails(): BuiltGuardrails | undefined {
+    const options = this.guardrailOptions();
+    if (!options) return undefined;
+    const size = this.node.findAll().length;
+    if (this.guardrailCache?.size !== size) this.guardrailCache = { size, built: buildGuardrails(this, options) };
+    return this.guardrailCache.built;
+  }
+
+  private guardrailOptions(): GuardrailOptions | undefined {
+    return this.props.guardrails && resolveGuardrails(this.props.guardrails, this.settings).options;
   }
 
   /** Renders every project; throws {@link SynthesisError} with all problems when the tree is invalid. */
@@ -197,6 +241,14 @@ export class Cluster extends App {
       this.materialized = true;
     }
     super.synth();
+    // Not a chart: cdk8s would add a hash to a directory name that is not a DNS label, and any
+    // DNS label could be a project's.
+    const clusterScoped = this.clusterManifests();
+    if (clusterScoped.length) {
+      const dir = path.join(this.outdir, CLUSTER_SCOPED_DIR);
+      fs.mkdirSync(dir, { recursive: true });
+      for (const m of clusterScoped) fs.writeFileSync(path.join(dir, manifestFileName(m)), toYaml(m));
+    }
   }
 
   private settingProblems(): string[] {
@@ -226,6 +278,13 @@ export class Cluster extends App {
       if (ic.className !== undefined) out.push(...dnsSubdomainProblems('ingressController className', ic.className));
     }
     out.push(...dataplaneProblems(this.props, this.settings));
+    if (this.props.guardrails) {
+      out.push(...resolveGuardrails(this.props.guardrails, s).problems);
+      const options = this.guardrailOptions();
+      for (const n of options?.protectedNamespaces ?? []) {
+        if (this.findProject(n)) out.push(`namespace ${n} is both a netiso project and a protected system namespace; remove it from guardrails.protectedNamespaces or rename the project`);
+      }
+    }
     return out;
   }
 }

@@ -1,4 +1,4 @@
-import { Cluster } from '../constructs/cluster';
+import { Cluster, CLUSTER_SCOPED_DIR } from '../constructs/cluster';
 import { SynthesisError, LocatedProblem } from '../errors';
 import { manifestFileName, toYaml } from './canonical';
 
@@ -36,7 +36,8 @@ export interface StreamedTree extends Iterable<readonly [string, string]> {
 
 /**
  * Validates every cluster, then returns its files to be rendered while iterated:
- * `<cluster>/<project>/<Kind>.<name>.k8s.yaml` plus a `kustomization.yaml` per directory.
+ * `<cluster>/<project>/<Kind>.<name>.k8s.yaml`, the cluster-scoped manifests (guardrails) in
+ * `<cluster>/_cluster/`, plus a `kustomization.yaml` per directory.
  * Throws one {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
  */
 export function streamTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): StreamedTree {
@@ -63,6 +64,13 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
           yield [`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names)] as const;
           projectDirs.push(project.name);
           onProject?.(++done, stats.projects);
+        }
+        const clusterScoped = cluster.clusterManifests().map((m) => [manifestFileName(m), toYaml(m)] as const);
+        for (const [name, text] of clusterScoped) yield [`${cluster.name}/${CLUSTER_SCOPED_DIR}/${name}`, text] as const;
+        if (clusterScoped.length) {
+          yield [`${cluster.name}/${CLUSTER_SCOPED_DIR}/kustomization.yaml`, kustomization(clusterScoped.map(([name]) => name))] as const;
+          projectDirs.push(CLUSTER_SCOPED_DIR);
+          stats.objects += clusterScoped.length;
         }
         yield [`${cluster.name}/kustomization.yaml`, kustomization(projectDirs)] as const;
       }
