@@ -2,11 +2,11 @@ import { Labels } from '../k8s/names';
 import { Selector } from '../k8s/selector';
 import { compare } from '../k8s/compare';
 import { ConnSet } from './conns';
-import { Dataplane } from './dataplane';
+import { DataplaneSemantics } from '../cni/semantics';
 import { IpPartition } from './ipspace';
 import { ContainerPort } from './model';
 import { PortSpec } from './ports';
-import { RuleAction, Tier, TierPeer, TierPolicy, TierRule } from './tiers';
+import { Entity, RuleAction, Tier, TierPeer, TierPolicy, TierRule } from './tiers';
 
 type Direction = 'ingress' | 'egress';
 
@@ -52,7 +52,9 @@ export interface RuleRef {
 export type Step =
   | { readonly kind: 'rule'; readonly rule: RuleRef; readonly conns: ConnSet }
   | { readonly kind: 'isolated'; readonly tier: string; readonly policies: readonly string[]; readonly conns: ConnSet }
-  | { readonly kind: 'default'; readonly conns: ConnSet };
+  | { readonly kind: 'default'; readonly conns: ConnSet }
+  /** Connections whose enforcement the dataplane leaves unknown (SCTP without support): possibly allowed, never reported denied. */
+  | { readonly kind: 'unknown'; readonly conns: ConnSet; readonly why: string };
 
 /** What one side allows to or from one peer, and why (an index into {@link Connectivity.reason}). */
 export interface SideResult {
@@ -98,13 +100,16 @@ interface RuleInfo {
   readonly member?: number;
   /** Whether the rule selects nodes (host-network sources), given the node's labels. */
   readonly nodeMatch: (labels: Labels) => boolean;
+  /** Whether the rule selects a reserved identity of the dataplane (Cilium's `ingress`, ...). */
+  readonly entityMatch: (entity: Entity) => boolean;
 }
 
 /** A peer of one explained connection. */
 export type PeerRef =
   | { readonly kind: 'pod'; readonly cls: number }
   | { readonly kind: 'address'; readonly ipClass: number }
-  | { readonly kind: 'node'; readonly ipClass: number; readonly labels: Labels };
+  | { readonly kind: 'node'; readonly ipClass: number; readonly labels: Labels }
+  | { readonly kind: 'entity'; readonly entity: Entity };
 
 /** A rule that applies to a pod, as an explanation shows it. */
 export interface RuleTrace {
@@ -132,7 +137,7 @@ export interface ConnectivityInput {
   readonly partition: IpPartition;
   /** The partition member of each rule with address peers. */
   readonly memberOf: ReadonlyMap<TierRule, number>;
-  readonly dataplane: Dataplane;
+  readonly dataplane: DataplaneSemantics;
 }
 
 /**
@@ -278,8 +283,10 @@ export class Connectivity {
     if (peer.kind === 'pod') return side.get(peer.cls);
     if (peer.kind === 'address') return side.getAddress(peer.ipClass);
     const view = this.input.views[c];
-    if (!view || !this.input.dataplane.enforcesPolicy) return side.def;
+    if (!view || !this.input.dataplane.enforcesNetworkPolicy) return side.def;
     const program = this.program(c, view, direction);
+    const toSubject = (r: RuleInfo) => (direction === 'ingress' ? connsOn(r, view) : r.numeric);
+    if (peer.kind === 'entity') return this.fold(program, (r) => r.entityMatch(peer.entity), toSubject);
     const members = this.membersOf(peer.ipClass);
     return this.fold(program, (r) => this.matchesNode(r, members, peer.labels), (r) => (direction === 'ingress' ? connsOn(r, view) : r.numeric));
   }
@@ -293,6 +300,7 @@ export class Connectivity {
       let peerMatched: boolean;
       if (peer.kind === 'pod') peerMatched = r.broadPods || this.classesOfRule(r).has(peer.cls);
       else if (peer.kind === 'address') peerMatched = r.broadIps || (r.member !== undefined && this.membersOf(peer.ipClass).has(r.member));
+      else if (peer.kind === 'entity') peerMatched = r.entityMatch(peer.entity);
       else peerMatched = this.matchesNode(r, this.membersOf(peer.ipClass), peer.labels);
       return { rule: r.ref, peerMatched, conns: connsOn(r, dest) };
     });
@@ -310,7 +318,7 @@ export class Connectivity {
 
   private side(c: number, direction: Direction): SideFunction {
     const view = this.input.views[c];
-    if (!view || !this.input.dataplane.enforcesPolicy) return this.openSide();
+    if (!view || !this.input.dataplane.enforcesNetworkPolicy) return this.openSide();
     const program = this.program(c, view, direction);
     if (program.tiers.length === 0) return this.openSide();
     // Egress answers do not depend on the source beyond its policies; ingress answers resolve
@@ -376,6 +384,7 @@ export class Connectivity {
       podPeers: broadPods ? [] : rule.peers.filter((p): p is Extract<TierPeer, { kind: 'pods' }> => p.kind === 'pods'),
       ...(this.input.memberOf.has(rule) ? { member: this.input.memberOf.get(rule) } : {}),
       nodeMatch: nodeMatcher(rule.peers),
+      entityMatch: entityMatcher(rule.peers),
     };
     this.ruleInfos.set(rule, info);
     return info;
@@ -521,13 +530,20 @@ export class Connectivity {
       allowed = allowed.union(remaining);
       steps.push({ kind: 'default', conns: remaining });
     }
+    if (this.input.dataplane.sctp === 'unknown') {
+      const unknown = SCTP.subtract(allowed);
+      if (!unknown.isEmpty) {
+        allowed = allowed.union(unknown);
+        steps.push({ kind: 'unknown', conns: unknown, why: `${this.input.dataplane.name} does not say how it enforces SCTP` });
+      }
+    }
     return { allowed, reason: this.internReason(steps) };
   }
 
   private internReason(steps: Step[]): number {
     const key = steps.map((s) => (s.kind === 'rule'
       ? `r:${s.rule.policy}:${s.rule.direction}:${s.rule.ruleIndex}:${s.conns.id}`
-      : s.kind === 'isolated' ? `i:${s.tier}:${s.policies.join(',')}:${s.conns.id}` : `d:${s.conns.id}`)).join('|');
+      : s.kind === 'isolated' ? `i:${s.tier}:${s.policies.join(',')}:${s.conns.id}` : `${s.kind[0]}:${s.conns.id}`)).join('|');
     let id = this.reasonIds.get(key);
     if (id === undefined) {
       id = this.reasons.length;
@@ -562,10 +578,20 @@ function nodeMatcher(peers: readonly TierPeer[]): (labels: Labels) => boolean {
   return (labels) => always || selectors.some((s) => s.matches(labels));
 }
 
+/** Whether a rule's peers select a reserved identity: every peer, the identity itself, or `cluster` (every in-cluster identity). */
+function entityMatcher(peers: readonly TierPeer[]): (entity: Entity) => boolean {
+  const all = peers.some((p) => p.kind === 'all');
+  const entities = new Set(peers.flatMap((p) => (p.kind === 'entity' ? [p.entity] : [])));
+  return (entity) => all || entities.has('all') || entities.has(entity) || (entity !== 'world' && entities.has('cluster'));
+}
+
+const SCTP = ConnSet.protocol('SCTP');
+
 /** Connections of one numbered `ports` entry, as the dataplane enforces it. */
-function specConns(spec: PortSpec, dataplane: Dataplane): ConnSet {
+function specConns(spec: PortSpec, dataplane: DataplaneSemantics): ConnSet {
   if (spec.port === undefined) return ConnSet.protocol(spec.protocol);
-  const end = dataplane.endPort === 'enforced' ? spec.endPort ?? spec.port : spec.port;
+  // `policy-ignored` never gets here: the engine leaves such policies out.
+  const end = dataplane.endPort === 'port-only' ? spec.port : spec.endPort ?? spec.port;
   return ConnSet.ports(spec.protocol, spec.port, end);
 }
 

@@ -3,11 +3,12 @@ import { ManifestError } from '../k8s/errors';
 import { compare } from '../k8s/compare';
 import { ConnSet } from './conns';
 import { Connectivity, PeerRef, RuleRef, Step } from './connectivity';
-import { Dataplane, SPEC_DATAPLANE } from './dataplane';
+import { DataplaneSemantics, SPEC_SEMANTICS, ServiceHop, ServiceSource } from '../cni/semantics';
+import { compileGuardrails } from '../guardrails/compile';
 import { Explanation, explainVerdict } from './explain';
 import { Cluster, ClusterInputs, ClusterNode, ContainerPort, PROTOCOLS, Protocol, loadCluster } from './model';
 import { CompiledPolicy, Direction, compilePolicy, tierPolicyOf } from './policy';
-import { TIER_ORDER, Tier, TierPolicy } from './tiers';
+import { Entity, Tier, TierPolicy, withNetworkPolicies } from './tiers';
 import { Universe, buildUniverse } from './universe';
 
 export type { RuleRef };
@@ -17,11 +18,12 @@ export type { RuleRef };
  * - a workload: `'ns/name'` or `{ namespace, name }`;
  * - a node: `{ node: 'name' }`;
  * - an external endpoint: `{ external: 'name' }`;
- * - any address: `{ ip: '203.0.113.7' }` or the bare string `'203.0.113.7'`.
+ * - any address: `{ ip: '203.0.113.7' }` or the bare string `'203.0.113.7'`;
+ * - a reserved identity of the dataplane: `{ entity: 'ingress' }` (Cilium's own Ingress / Gateway).
  * An address that belongs to a known workload, node or external endpoint is
  * treated as that endpoint.
  */
-export type EndpointRef = string | { readonly namespace: string; readonly name: string } | { readonly ip: string } | { readonly node: string } | { readonly external: string };
+export type EndpointRef = string | { readonly namespace: string; readonly name: string } | { readonly ip: string } | { readonly node: string } | { readonly external: string } | { readonly entity: Entity };
 
 /** A connection attempt from `from` to `to`. */
 export interface Query {
@@ -31,6 +33,12 @@ export interface Query {
   readonly port: number | string;
   /** Defaults to TCP, or to the named port's protocol when `port` is a name. */
   readonly protocol?: Protocol;
+  /**
+   * The Service the connection goes through, when it does: the destination then sees the sources
+   * the dataplane gives that hop (the client, a node, the pod; see `DataplaneSemantics.serviceSources`),
+   * and the connection counts as allowed when one of them is admitted (it can occur).
+   */
+  readonly via?: ServiceHop;
 }
 
 /** How one rule that applies to the pod fared against the connection. */
@@ -80,14 +88,21 @@ export interface Verdict {
 /** Options of an {@link Engine}. */
 export interface EngineOptions {
   /** How the dataplane enforces policy. @default the NetworkPolicy specification */
-  readonly dataplane?: Dataplane;
-  /** Policies of other APIs (guardrails) already compiled into tiers; NetworkPolicies are added as their own tier. */
-  readonly tiers?: readonly Tier[];
+  readonly dataplane?: DataplaneSemantics;
 }
 
 type Resolved =
   | { readonly kind: 'pod'; readonly ref: string; readonly cls: number; readonly node?: string; readonly ports: readonly ContainerPort[] | undefined; readonly label: string }
-  | { readonly kind: 'ip'; readonly ip: IpAddress; readonly label: string; readonly node?: ClusterNode };
+  | { readonly kind: 'ip'; readonly ip: IpAddress; readonly label: string; readonly node?: ClusterNode }
+  | { readonly kind: 'entity'; readonly entity: Entity; readonly label: string };
+
+/** Raised for policies the engine cannot analyse exactly; it refuses to answer rather than fail open. */
+export class PolicyCompileError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`${problems.length} polic${problems.length === 1 ? 'y' : 'ies'} cannot be analysed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'PolicyCompileError';
+  }
+}
 
 /**
  * Answers "may A connect to B?" as the cluster enforces it: NetworkPolicies and, when given,
@@ -102,9 +117,12 @@ type Resolved =
  */
 export class Engine {
   /**
-   * Builds an engine from Kubernetes objects (NetworkPolicy, Namespace, workloads, `*List`) plus
-   * inputs the manifests do not carry. See {@link loadCluster} for the normalisation rules.
-   * @throws ManifestError for a malformed policy, workload or address.
+   * Builds an engine from Kubernetes objects (Namespaces, NetworkPolicies, every pod-template
+   * owner and Pod, Services, the guardrail APIs: ClusterNetworkPolicy, AdminNetworkPolicy,
+   * Calico and Cilium policies; `*List` kinds are flattened) plus inputs the manifests do not
+   * carry. See {@link loadCluster} for the normalisation rules.
+   * @throws ManifestReadError or ManifestError for a malformed object, PolicyCompileError for a
+   *   guardrail that cannot be analysed exactly.
    */
   static fromManifests(manifests: readonly unknown[], inputs: ClusterInputs = {}, options: EngineOptions = {}): Engine {
     return new Engine(loadCluster(manifests, inputs), options);
@@ -114,7 +132,7 @@ export class Engine {
   readonly policies: readonly CompiledPolicy[];
   /** Every tier, NetworkPolicy included, in evaluation order. */
   readonly tiers: readonly Tier[];
-  readonly dataplane: Dataplane;
+  readonly dataplane: DataplaneSemantics;
   /** The classes, address partition and connectivity of this cluster. */
   readonly universe: Universe;
   private readonly byId = new Map<string, CompiledPolicy>();
@@ -130,15 +148,16 @@ export class Engine {
    * @throws ManifestError for a malformed or duplicate policy, or a bad address.
    */
   constructor(readonly cluster: Cluster, options: EngineOptions = {}) {
-    this.dataplane = options.dataplane ?? SPEC_DATAPLANE;
+    this.dataplane = options.dataplane ?? SPEC_SEMANTICS;
     const compiled = cluster.policies.map(compilePolicy).sort((a, b) => compare(a.id, b.id));
     for (const p of compiled) {
       if (this.byId.has(p.id)) throw new ManifestError(`NetworkPolicy ${p.id}`, 'metadata.name', 'is declared twice');
       this.byId.set(p.id, p);
     }
     this.policies = compiled;
-    const networkPolicyTier: Tier = { name: 'networkpolicy', order: TIER_ORDER.networkPolicy, endAction: 'deny', policies: compiled.map(tierPolicyOf) };
-    this.tiers = [...(options.tiers ?? []), networkPolicyTier].sort((a, b) => a.order - b.order);
+    const guardrails = compileGuardrails(cluster.guardrails);
+    if (guardrails.problems.length) throw new PolicyCompileError(guardrails.problems);
+    this.tiers = withNetworkPolicies(compiled.filter((p) => enforced(p, this.dataplane)).map(tierPolicyOf), guardrails.tiers);
     for (const tier of this.tiers) for (const p of tier.policies) this.tierPolicies.set(p.id, p);
 
     for (const w of cluster.workloads) if (w.ip !== undefined) requireIp(w.ip, `workload ${w.namespace}/${w.name}`);
@@ -194,14 +213,47 @@ export class Engine {
     return egress.intersect(ingress);
   }
 
-  /** Decides one connection. @throws Error for an unknown endpoint or an unresolvable port name. */
+  /**
+   * Decides one connection. Through a Service (`via`), the destination's ingress is decided for
+   * each source the dataplane may present; the first that is admitted is returned (else the last).
+   * @throws Error for an unknown endpoint or an unresolvable port name.
+   */
   evaluate(query: Query): Verdict {
     const from = this.resolve(query.from);
     const to = this.resolve(query.to);
     const { port, protocol } = resolvePort(query, to);
+    const seen = query.via ? this.sourcesThrough(query.via, from, to) : [from];
+    let verdict: Verdict | undefined;
+    for (const source of seen) {
+      verdict = this.decide(from, source, to, port, protocol);
+      if (verdict.allowed) break;
+    }
+    return verdict as Verdict;
+  }
+
+  /** The sources `to` may see for a connection from `from` through a Service hop; nodes other than `to`'s own. */
+  private sourcesThrough(via: ServiceHop, from: Resolved, to: Resolved): Resolved[] {
+    const kinds: readonly ServiceSource[] = via.kind === 'ClusterIP' ? this.dataplane.serviceSources.clusterIp : this.dataplane.serviceSources.external[via.externalTrafficPolicy];
+    const out: Resolved[] = [];
+    for (const kind of kinds) {
+      if (kind === 'pod' || kind === 'client') out.push(from);
+      else {
+        // The node the destination runs on may be the one that SNATs: policies always let it in.
+        if (to.kind === 'pod') out.push({ kind: 'ip', ip: parseIp('0.0.0.0') as IpAddress, label: `the node of ${to.label}`, node: { name: to.node ?? OWN_NODE, ip: '0.0.0.0' } });
+        for (const node of this.nodes.values()) {
+          if (to.kind === 'pod' && to.node === node.name) continue;
+          out.push(this.resolveIp(parseIp(node.ip) as IpAddress));
+        }
+      }
+    }
+    return out.length ? out : [from];
+  }
+
+  /** One connection with its egress decided from `from` and its ingress from `seenFrom`. */
+  private decide(from: Resolved, seenFrom: Resolved, to: Resolved, port: number, protocol: Protocol): Verdict {
     const egress = this.side('egress', from, to, port, protocol);
-    const ingress = this.side('ingress', to, from, port, protocol);
-    const exemption = this.exemption(from, to);
+    const ingress = this.side('ingress', to, seenFrom, port, protocol);
+    const exemption = this.exemption(seenFrom, to) ?? (from === seenFrom ? undefined : this.exemption(from, to));
     return {
       from: from.label,
       to: to.label,
@@ -232,14 +284,15 @@ export class Engine {
   }
 
   private exemption(from: Resolved, to: Resolved): Exemption | undefined {
-    if (!this.dataplane.enforcesPolicy && (from.kind === 'pod' || to.kind === 'pod')) return 'not-enforced';
+    if (!this.dataplane.enforcesNetworkPolicy && (from.kind === 'pod' || to.kind === 'pod')) return 'not-enforced';
     if (from.kind === 'pod' && to.kind === 'pod' && from.ref === to.ref) return 'same-pod';
-    if (from.kind === 'ip' && from.node && to.kind === 'pod' && to.node === from.node.name) return 'own-node';
+    if (from.kind === 'ip' && from.node && to.kind === 'pod' && (to.node === from.node.name || from.node.name === OWN_NODE)) return 'own-node';
     return undefined;
   }
 
   private peerOf(endpoint: Resolved): PeerRef {
     if (endpoint.kind === 'pod') return { kind: 'pod', cls: endpoint.cls };
+    if (endpoint.kind === 'entity') return { kind: 'entity', entity: endpoint.entity };
     const ipClass = this.universe.partition.classOf(endpoint.ip).index;
     return endpoint.node ? { kind: 'node', ipClass, labels: endpoint.node.labels ?? {} } : { kind: 'address', ipClass };
   }
@@ -282,6 +335,7 @@ export class Engine {
     }
     if (typeof ref !== 'object' || ref === null) throw new Error('endpoint must be a string or an object');
     if ('namespace' in ref) return this.resolveWorkload(ref.namespace, ref.name);
+    if ('entity' in ref) return { kind: 'entity', entity: ref.entity, label: `entity ${ref.entity}` };
     if ('node' in ref) {
       const node = this.nodes.get(ref.node);
       if (!node) throw new Error(`unknown node ${JSON.stringify(ref.node)}`);
@@ -307,6 +361,15 @@ export class Engine {
   private resolveIp(ip: IpAddress): Resolved {
     return this.byIp.get(ip.text) ?? { kind: 'ip', ip, label: ip.text };
   }
+}
+
+/** Stands for the destination's own node when the engine does not know which it is. */
+const OWN_NODE = '(the destination\'s node)';
+
+/** Whether the dataplane applies the policy at all (Cilium 1.15 drops a policy with a port range). */
+function enforced(policy: CompiledPolicy, dataplane: DataplaneSemantics): boolean {
+  if (dataplane.endPort !== 'policy-ignored') return true;
+  return ![...(policy.ingress ?? []), ...(policy.egress ?? [])].some((r) => r.ports.specs.some((s) => s.endPort !== undefined && s.port !== undefined && s.endPort > s.port));
 }
 
 function requireIp(text: string, subject: string): IpAddress {

@@ -1,7 +1,7 @@
 import { tierRuleLine } from './describe';
 import type { Exemption, RuleCheck, SideVerdict, Verdict } from './engine';
 import { Direction } from './policy';
-import { TierPolicy } from './tiers';
+import { NETWORK_POLICY_TIER, TierPolicy } from './tiers';
 
 /** One rule considered for a verdict, with its plain-words description. */
 export interface ExplainedRule extends RuleCheck {
@@ -53,7 +53,7 @@ function explainSide(side: SideVerdict, direction: Direction, lookup: (id: strin
     return { ...check, description: `${check.rule.policy} ${direction} ${text}` };
   });
   // A rule of a tier before NetworkPolicy (a guardrail) decided: name it, whatever isolation says.
-  const decided = side.decidedBy?.kind === 'rule' && side.decidedBy.rule.tier !== 'networkpolicy' ? side.decidedBy.rule : undefined;
+  const decided = side.decidedBy?.kind === 'rule' && side.decidedBy.rule.tier !== NETWORK_POLICY_TIER ? side.decidedBy.rule : undefined;
   if (decided) {
     const verb = side.allowed ? 'allowed' : 'denied';
     const name = decided.name !== undefined ? ` ${JSON.stringify(decided.name)}` : '';

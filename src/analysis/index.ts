@@ -29,7 +29,5 @@ export { IpPartition, rangesOf, formatRange, rangeCidrs } from './ipspace';
 export type { IpRange, IpClass } from './ipspace';
 export { buildUniverse } from './universe';
 export type { StateSpec, Universe } from './universe';
-export { SPEC_DATAPLANE } from './dataplane';
-export type { Dataplane } from './dataplane';
 export { TIER_ORDER } from './tiers';
 export type { Tier, TierPolicy, TierRule, TierPeer, TierSubject, RuleAction, Entity } from './tiers';

@@ -28,6 +28,11 @@ export interface Workload {
   readonly labels: Labels;
   readonly ports?: readonly ContainerPort[];
   readonly ip?: string;
+  /**
+   * Addresses of a workload of several pods: an address peer that contains any of them matches the
+   * workload (an allow then counts for the whole workload, so no allowed flow is reported denied).
+   */
+  readonly ips?: readonly string[];
   readonly node?: string;
 }
 
@@ -68,6 +73,11 @@ export interface Cluster {
   readonly workloads: readonly Workload[];
   readonly externals: readonly ExternalEndpoint[];
   readonly nodes: readonly ClusterNode[];
+  /**
+   * Policies of the cluster-scoped and CNI APIs (ClusterNetworkPolicy, Calico, Cilium), raw, with
+   * where they were read (`file:line`) for problems; the engine compiles them into tiers.
+   */
+  readonly guardrails: readonly { readonly object: unknown; readonly source?: string }[];
 }
 
 /**
@@ -117,6 +127,7 @@ export function loadCluster(manifests: readonly unknown[], inputs: ClusterInputs
     workloads: [...workloads].sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name)),
     externals: [...(inputs.externals ?? [])].sort(byName),
     nodes: [...(inputs.nodes ?? [])].sort(byName),
+    guardrails: model.guardrails.map((g) => ({ object: g.object, source: g.source.line !== undefined ? `${g.source.file}:${g.source.line}` : g.source.file })),
   };
 }
 
@@ -131,6 +142,7 @@ function engineWorkloads(records: readonly WorkloadRecord[]): Workload[] {
     labels: r.labels,
     ports: r.ports,
     ...(r.ip ? { ip: r.ip } : {}),
+    ...(!r.ip && r.ips && r.ips.length ? { ips: r.ips } : {}),
     ...(r.node ? { node: r.node } : {}),
   }));
 }

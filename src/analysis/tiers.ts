@@ -95,3 +95,20 @@ export const TIER_ORDER = {
 
 /** Re-exported for compilers of other APIs. */
 export type { IpBlock, PortSpec, Selector };
+
+/** Name of the tier NetworkPolicies (and the allow rules that join them, such as Cilium's) live in. */
+export const NETWORK_POLICY_TIER = 'networkPolicy';
+
+/**
+ * Every tier to evaluate, in order: the NetworkPolicies' tier, merged with the `networkPolicy`
+ * tier that other APIs' compilers contribute to (Cilium allow rules, Calico's default tier),
+ * plus the other tiers. Kubernetes NetworkPolicies sit at priority 1000, as Calico orders them in
+ * its default tier.
+ */
+export function withNetworkPolicies(networkPolicies: readonly TierPolicy[], others: readonly Tier[] = []): Tier[] {
+  const joining = others.filter((t) => t.name === NETWORK_POLICY_TIER).flatMap((t) => t.policies);
+  const policies = [...networkPolicies.map((p) => ({ ...p, priority: 1000 })), ...joining]
+    .sort((a, b) => a.priority - b.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const tier: Tier = { name: NETWORK_POLICY_TIER, order: TIER_ORDER.networkPolicy, endAction: 'deny', policies };
+  return [...others.filter((t) => t.name !== NETWORK_POLICY_TIER), tier].sort((a, b) => a.order - b.order);
+}

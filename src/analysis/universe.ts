@@ -2,7 +2,7 @@ import { compare } from '../k8s/compare';
 import { parseIp } from '../k8s/ip';
 import { Labels, NAMESPACE_NAME_LABEL } from '../k8s/names';
 import { Connectivity, PodClass, PodView } from './connectivity';
-import { Dataplane } from './dataplane';
+import { DataplaneSemantics } from '../cni/semantics';
 import { IpPartition } from './ipspace';
 import { Workload } from './model';
 import { Tier, TierRule } from './tiers';
@@ -13,7 +13,7 @@ export interface StateSpec {
   /** Labels per namespace (`kubernetes.io/metadata.name` is added). */
   readonly namespaces: ReadonlyMap<string, Labels>;
   readonly workloads: readonly Workload[];
-  readonly dataplane: Dataplane;
+  readonly dataplane: DataplaneSemantics;
 }
 
 /**
@@ -61,12 +61,13 @@ export function buildUniverse(states: readonly StateSpec[]): Universe {
       const ref = `${w.namespace}/${w.name}`;
       let entry = byRef.get(ref);
       if (!entry) byRef.set(ref, entry = { namespace: w.namespace, views: states.map(() => undefined) });
-      let ipMembers: readonly number[] = [];
-      if (w.ip !== undefined) {
-        const ip = parseIp(w.ip);
-        if (!ip) throw new Error(`workload ${ref}: ${JSON.stringify(w.ip)} is not an IP address`);
-        ipMembers = partition.classOf(ip).members.filter((m) => memberOf[s].has(memberRules[m]));
+      const members = new Set<number>();
+      for (const text of [...(w.ip !== undefined ? [w.ip] : []), ...(w.ips ?? [])]) {
+        const ip = parseIp(text);
+        if (!ip) throw new Error(`workload ${ref}: ${JSON.stringify(text)} is not an IP address`);
+        for (const m of partition.classOf(ip).members) if (memberOf[s].has(memberRules[m])) members.add(m);
       }
+      const ipMembers = [...members].sort((a, b) => a - b);
       entry.views[s] = {
         namespaceLabels: { ...(state.namespaces.get(w.namespace) ?? {}), [NAMESPACE_NAME_LABEL]: w.namespace },
         labels: w.labels,

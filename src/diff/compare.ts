@@ -1,7 +1,9 @@
 import {
-  ConnSet, Connectivity, Labels, RuleRef, Step, TIER_ORDER, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, tierPolicyOf,
+  ConnSet, Connectivity, Labels, RuleRef, Step, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, tierPolicyOf,
 } from '../analysis';
-import { Dataplane, SPEC_DATAPLANE } from '../analysis/dataplane';
+import { NETWORK_POLICY_TIER, withNetworkPolicies } from '../analysis/tiers';
+import { compileGuardrails, isGuardrailKind } from '../guardrails/compile';
+import { DataplaneSemantics, SPEC_SEMANTICS } from '../cni/semantics';
 import { compare } from '../k8s/compare';
 import { stableJson } from '../k8s/read';
 import { WORKSPACE_LABEL } from '../render/model';
@@ -24,7 +26,7 @@ type SideLabels = { readonly base: string; readonly head: string };
 export interface CompareOptions {
   readonly sides?: SideLabels;
   /** The dataplane both states are analysed on. @default the NetworkPolicy specification */
-  readonly dataplane?: Dataplane;
+  readonly dataplane?: DataplaneSemantics;
 }
 
 /** Compares two parsed sides cluster by cluster. */
@@ -52,20 +54,27 @@ interface State {
 function stateOf(projects: Projects, side: string): State {
   const declared = new Map<string, Labels>();
   const networkPolicies: TierPolicy[] = [];
-  for (const [, project] of projects) {
-    for (const o of project.objects.values()) {
+  const others: { object: unknown; source: string }[] = [];
+  for (const [dir, project] of projects) {
+    for (const [key, o] of project.objects) {
       const meta = (o.metadata ?? {}) as Obj;
       if (o.kind === 'Namespace' && typeof meta.name === 'string') declared.set(meta.name, (meta.labels ?? {}) as Labels);
-      if (o.kind === 'NetworkPolicy') {
+      else if (o.kind === 'NetworkPolicy' && (o.apiVersion === undefined || o.apiVersion === 'networking.k8s.io/v1')) {
         try {
           networkPolicies.push(tierPolicyOf(compilePolicy(o)));
         } catch (e) {
           throw new DiffInputError(`${side}: ${(e as Error).message}`);
         }
+      } else if (isGuardrailKind(o)) {
+        others.push({ object: o, source: `${dir}/${key}` });
       }
     }
   }
-  const tiers: Tier[] = [{ name: 'networkpolicy', order: TIER_ORDER.networkPolicy, endAction: 'deny', policies: networkPolicies }];
+  // Guardrails and CNI policies (CiliumNetworkPolicy beside a project's NetworkPolicies) are part of
+  // what is enforced; one that cannot be analysed stops the diff rather than being left out.
+  const guardrails = compileGuardrails(others);
+  if (guardrails.problems.length) throw new DiffInputError(`${side}: ${guardrails.problems.join('; ')}`);
+  const tiers = withNetworkPolicies(networkPolicies, guardrails.tiers);
   const policies = new Map(tiers.flatMap((t) => t.policies.map((p) => [p.id, p] as const)));
   return { tiers, policies, declared, projects };
 }
@@ -75,7 +84,7 @@ function diffCluster(cluster: string, base: Projects, head: Projects, options: C
   const states = [stateOf(base, sides.base), stateOf(head, sides.head)] as const;
   const projectNames = [...new Set([...base.keys(), ...head.keys()])].filter((p) => p !== CLUSTER_SCOPED_DIR).sort(compare);
   const stand = standIns(states.map((s) => ({ tiers: s.tiers, declared: s.declared, named: new Set([...s.projects.keys()].filter((p) => p !== CLUSTER_SCOPED_DIR)) })) as [never, never]);
-  const dataplane = options.dataplane ?? SPEC_DATAPLANE;
+  const dataplane = options.dataplane ?? SPEC_SEMANTICS;
   const universe = buildUniverse(states.map((s, i) => ({ tiers: s.tiers, namespaces: stand.namespaces[i], workloads: stand.workloads[i], dataplane })));
   const changeSet = computeChanges(universe);
   const portNames = new Map([...stand.namedPorts].map(([key, port]) => {
@@ -261,7 +270,7 @@ function internetSources(change: Change, delta: ConnSet, after: Connectivity, st
 /** `netiso-from-web rule 0`, `ClusterNetworkPolicy netiso-tenant-web rule 2 "deny-others" (admin tier)`. */
 function ruleName(ref: RuleRef): string {
   const name = ref.name !== undefined ? ` ${JSON.stringify(ref.name)}` : '';
-  const tier = ref.tier !== undefined && ref.tier !== 'networkpolicy' ? ` (${ref.tier} tier)` : '';
+  const tier = ref.tier !== undefined && ref.tier !== NETWORK_POLICY_TIER ? ` (${ref.tier} tier)` : '';
   return `${policyName(ref.policy)} rule ${ref.ruleIndex}${name}${tier}`;
 }
 

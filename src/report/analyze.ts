@@ -28,8 +28,9 @@ export interface ClusterAnalysis {
 }
 
 /**
- * Renders `cluster` and loads its manifests, declared {@link Workload}s and external addresses into
- * an {@link Engine}. Namespaces netiso does not emit (allowed ingress namespaces, DNS, ingress
+ * Renders `cluster` and loads its manifests (its guardrails included), declared {@link Workload}s
+ * and external addresses into an {@link Engine} that evaluates them as the cluster's CNI profile
+ * enforces them. Namespaces netiso does not emit (allowed ingress namespaces, DNS, ingress
  * controller, unmanaged projects, namespaces of cluster-level workloads) are added with the
  * cluster's `namespaceLabel`, which is what netiso's selectors rely on.
  * @throws SynthesisError when the cluster is invalid.
@@ -64,7 +65,8 @@ export function analyzeCluster(cluster: Cluster): ClusterAnalysis {
     .filter((ip): ip is string => ip !== undefined)
     .map((ip) => ({ name: ip, ip }))
     .sort((a, b) => compare(a.name, b.name));
-  const engine = Engine.fromManifests(manifests, { workloads: declared, externals, nodes, namespaces });
+  // Guardrails and the dataplane are part of what the cluster enforces.
+  const engine = Engine.fromManifests([...manifests, ...cluster.clusterManifests()], { workloads: declared, externals, nodes, namespaces }, { dataplane: s.semantics });
   return { cluster, rendered, engine, workloads: engine.cluster.workloads, externals, nodes };
 }
 

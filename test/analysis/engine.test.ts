@@ -214,7 +214,7 @@ describe('explain', () => {
         '  ingress to external gw (192.168.1.1): not a pod, so NetworkPolicy does not restrict it',
       ].join('\n'),
     );
-    expect(x.egress.rules.map((r) => r.rule)).toEqual([{ policy: 'demo-project/nsnp-allow-nginx', direction: 'egress', ruleIndex: 0, action: 'allow', tier: 'networkpolicy' }]);
+    expect(x.egress.rules.map((r) => r.rule)).toEqual([{ policy: 'demo-project/nsnp-allow-nginx', direction: 'egress', ruleIndex: 0, action: 'allow', tier: 'networkPolicy' }]);
   });
 
   test('exemptions are stated, and a deny-all policy says it has no rules', () => {

@@ -1,13 +1,10 @@
 /**
  * The flows of the exposure scenarios of "网络隔离的最小配置" (NodePort, LoadBalancer, Ingress and
  * Gateway; externalTrafficPolicy Cluster and Local) as each dataplane enforces netiso's output for
- * it, evaluated by the engine with the profile's semantics.
- *
- * These tests need the engine to read `dataplane` (the semantics) from its inputs, `via` (the
- * Service hop) from queries, and CiliumNetworkPolicy entities from the manifests; until it does,
- * the rows that differ from the specification fail.
+ * it, evaluated by the engine with the profile's semantics, the Service hop of each query and the
+ * CiliumNetworkPolicies netiso emits there.
  */
-import { ClusterInputs, Engine, Query } from '../../src/analysis';
+import { Engine, Query } from '../../src/analysis';
 import {
   Cluster, ClusterProps, Cni, DataplaneSemantics, Direction, ExposedService, ExposedServiceProps, ExternalWhitelist, InternalPeer, InternalWhitelist,
   IsolatedProject, Port, ServiceHop, Workload, semanticsOf,
@@ -86,9 +83,8 @@ function engineFor(profile: Profile): Engine {
     nodes: [{ name: 'node-2', ip: NODE }],
     externals: [{ name: 'client', ip: CLIENT }, { name: 'lb-client', ip: LB_CLIENT }, { name: 'stranger', ip: STRANGER }],
     namespaces: ['kubesphere-controls-system', 'envoy-gateway-system', 'other'].map((name) => ({ name, labels: {} })),
-    dataplane: semantics,
   };
-  return Engine.fromManifests(manifests, inputs as ClusterInputs);
+  return Engine.fromManifests(manifests, inputs, { dataplane: semantics });
 }
 
 type Verdicts = Readonly<Record<Profile, 'allowed' | 'denied'>>;
@@ -103,7 +99,7 @@ const SNAT_LEAK: Verdicts = { ...EVERYWHERE, 'calico-ebpf': 'denied', 'cilium-ds
 
 interface Row {
   readonly flow: string;
-  readonly query: Query & { readonly via?: ServiceHop };
+  readonly query: Query;
   readonly expected: Verdicts;
 }
 
@@ -147,7 +143,7 @@ const ALL: readonly Profile[] = Object.keys(PROFILES) as Profile[];
 describe.each(ALL)('flows as enforced on %s', (profile) => {
   const engine = engineFor(profile);
   test.each(ROWS.map((r) => [r.flow, r] as const))('%s', (_, row) => {
-    const verdict = engine.evaluate(row.query as Query);
+    const verdict = engine.evaluate(row.query);
     expect(verdict.allowed ? 'allowed' : 'denied').toBe(row.expected[profile]);
   });
 });
@@ -164,10 +160,9 @@ describe('Cilium\'s own Gateway', () => {
     expect(cluster.problems()).toEqual([]);
     const inputs = {
       workloads: [{ namespace: 'gateway', name: 'tomcat', labels: { app: 'tomcat' }, ports: [{ containerPort: 8080 }, { containerPort: 9090 }] }],
-      dataplane: cluster.settings.semantics,
     };
-    const engine = Engine.fromManifests(cluster.render().flatMap((r) => r.manifests), inputs as ClusterInputs);
-    const from = { entity: 'ingress' } as unknown as Query['from'];
+    const engine = Engine.fromManifests(cluster.render().flatMap((r) => r.manifests), inputs, { dataplane: cluster.settings.semantics });
+    const from = { entity: 'ingress' } as const;
     expect(engine.evaluate({ from, to: 'gateway/tomcat', port: 8080 }).allowed).toBe(true);
     expect(engine.evaluate({ from, to: 'gateway/tomcat', port: 9090 }).allowed).toBe(false);
   });

@@ -24,7 +24,7 @@ test('ingress newly open to the internet: exact text output', () => {
     '  added NetworkPolicy/netiso-from-partners',
     '',
   ].join('\n'));
-  expect(report.projects[0].flows[0].rules).toEqual([{ policy: 'web/netiso-from-partners', direction: 'ingress', ruleIndex: 0, action: 'allow', tier: 'networkpolicy' }]);
+  expect(report.projects[0].flows[0].rules).toEqual([{ policy: 'web/netiso-from-partners', direction: 'ingress', ruleIndex: 0, action: 'allow', tier: 'networkPolicy' }]);
 });
 
 test('ingress from a declared CIDR is an external-ingress risk, and names the CIDR', () => {

@@ -85,6 +85,7 @@ function clusterOf(model: ManifestModel): Cluster {
     namespaces: new Map([...namespaces].sort(([a], [b]) => compare(a, b))),
     policies: model.networkPolicies.map((p) => p.object),
     workloads,
+    guardrails: [],
     externals: [],
     nodes: [],
   };
