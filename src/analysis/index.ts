@@ -4,7 +4,7 @@
  * why, describes policies in plain words, and computes all-pairs matrices.
  */
 export { ManifestError } from '../k8s/errors';
-export { PROTOCOLS, NAMESPACE_NAME_LABEL, loadCluster } from './model';
+export { PROTOCOLS, NAMESPACE_NAME_LABEL, loadCluster, clusterOfModel } from './model';
 export type { Protocol, Labels, ContainerPort, Workload, ExternalEndpoint, ClusterNode, NamespaceInfo, ClusterInputs, Cluster } from './model';
 export { compileSelector, describeSelector, MATCH_ALL } from '../k8s/selector';
 export type { Selector, Requirement, SelectorOperator } from '../k8s/selector';

@@ -1,6 +1,6 @@
 import { compare } from '../k8s/compare';
 import { ManifestError } from '../k8s/errors';
-import { ManifestReadError, WorkloadRecord, readManifestObjects } from '../k8s/manifests';
+import { ManifestModel, ManifestReadError, WorkloadRecord, readManifestObjects } from '../k8s/manifests';
 import { Labels, NAMESPACE_NAME_LABEL } from '../k8s/names';
 import { PROTOCOLS, Protocol } from '../k8s/protocol';
 
@@ -102,7 +102,15 @@ export interface Cluster {
 export function loadCluster(manifests: readonly unknown[], inputs: ClusterInputs = {}): Cluster {
   const model = readManifestObjects(manifests);
   if (model.problems.length) throw new ManifestReadError(model.problems);
+  return clusterOfModel(model, inputs);
+}
 
+/**
+ * The engine's input from a model the manifest reader built (files of a repository, texts of a
+ * git revision), plus inputs the manifests do not carry. The caller decides what to do with the
+ * model's problems first.
+ */
+export function clusterOfModel(model: ManifestModel, inputs: ClusterInputs = {}): Cluster {
   const namespaces = new Map<string, NamespaceInfo>();
   const addNamespace = (name: string, labels: Labels): void => {
     namespaces.set(name, { name, labels: { ...labels, [NAMESPACE_NAME_LABEL]: name } });
