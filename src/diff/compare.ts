@@ -1,5 +1,5 @@
 import {
-  ConnSet, Connectivity, Labels, RuleRef, Step, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, tierPolicyOf,
+  ConnSet, Connectivity, Labels, RuleRef, Step, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, rangeCidrs, tierPolicyOf,
 } from '../analysis';
 import { NETWORK_POLICY_TIER, withNetworkPolicies } from '../analysis/tiers';
 import { compileGuardrails, isGuardrailKind } from '../guardrails/compile';
@@ -8,7 +8,7 @@ import { compare } from '../k8s/compare';
 import { stableJson } from '../k8s/read';
 import { WORKSPACE_LABEL } from '../render/model';
 import { Change, ChangeSet, Ends, SideAnswer, computeChanges } from './changes';
-import { Describer, list, namespaceOrder, where } from './describe';
+import { Describer, list, mergeRanges, namespaceOrder, where } from './describe';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';
 import { DiffInputError, DistTree, ProjectObjects } from './sides';
 import { standIns } from './standins';
@@ -334,8 +334,10 @@ function groupRecords(records: readonly Record_[], describer: Describer, univers
       reason: r.reason,
       rules: dedupeRules(rules),
       external: peerRanges.length > 0,
-      peerNamespaces: (podPeers?.namespaces ?? []).filter((ns) => universe.classes.some((c) => c.namespace === ns) && !ns.startsWith('(')),
-      peerCidrs: peerRanges.length ? describer.addresses(peerRanges).replace(/^CIDR /, '').split(/; (?:CIDR )?/) : [],
+      peerNamespaces: (podPeers?.namespaces ?? []).filter((ns) => !ns.startsWith('(')),
+      peerCidrs: mergeRanges(peerRanges).flatMap(rangeCidrs),
+      localWorkloads: local.flatMap((c) => universe.classes[c].workloads),
+      peerWorkloads: peerClasses.flatMap((c) => universe.classes[c].workloads),
       text,
       ...(internet.size ? { internet: [...internet].sort(compare) } : {}),
     };

@@ -156,7 +156,8 @@ export function namespaceOrder(a: string, b: string): number {
   return Number(a.startsWith('(')) - Number(b.startsWith('(')) || compare(a, b);
 }
 
-function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
+/** Sorted, merged ranges. */
+export function mergeRanges(ranges: readonly IpRange[]): IpRange[] {
   const sorted = [...ranges].sort((a, b) => a.family - b.family || (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
   const out: IpRange[] = [];
   for (const r of sorted) {

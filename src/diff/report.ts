@@ -45,8 +45,12 @@ export interface FlowGroup {
   readonly external: boolean;
   /** Namespaces of the pod peers, sorted (stand-ins for unknown namespaces left out). */
   readonly peerNamespaces: readonly string[];
-  /** Address peers as CIDRs (or `any IPv4 address`), in order. */
+  /** Address peers as CIDRs, in address order. */
   readonly peerCidrs: readonly string[];
+  /** The project's workloads concerned, `namespace/name` (stand-ins in a `dist/` diff, e.g. `web/role=db`, `web/*`). */
+  readonly localWorkloads: readonly string[];
+  /** The pod peers, `namespace/name`, likewise. */
+  readonly peerWorkloads: readonly string[];
   /** For ingress newly open to `0.0.0.0/0`, `::/0` or everyone: those CIDRs. */
   readonly internet?: readonly string[];
   /** The whole change as one line. */
