@@ -1,5 +1,5 @@
 import {
-  ConnSet, Connectivity, Labels, RuleRef, Step, Tier, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, rangeCidrs, tierPolicyOf,
+  ConnSet, Connectivity, Labels, RuleRef, Step, TierPolicy, Universe, Workload, buildUniverse, compilePolicy, formatRange, rangeCidrs, tierPolicyOf,
 } from '../analysis';
 import { NETWORK_POLICY_TIER, withNetworkPolicies } from '../analysis/tiers';
 import { compileGuardrails, isGuardrailKind } from '../guardrails/compile';
@@ -11,7 +11,7 @@ import { Change, ChangeSet, Ends, SideAnswer, computeChanges } from './changes';
 import { Describer, list, mergeRanges, namespaceOrder, where } from './describe';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';
 import { DiffInputError, DistTree, ProjectObjects } from './sides';
-import { standIns } from './standins';
+import { StandIns, standIns } from './standins';
 
 type Obj = Record<string, unknown>;
 type Projects = ReadonlyMap<string, ProjectObjects>;
@@ -25,27 +25,48 @@ type SideLabels = { readonly base: string; readonly head: string };
 /** Options of a diff. */
 export interface CompareOptions {
   readonly sides?: SideLabels;
-  /** The dataplane both states are analysed on. @default the NetworkPolicy specification */
-  readonly dataplane?: DataplaneSemantics;
+  /**
+   * The dataplane each state is analysed on (before, after); the same one twice compares two
+   * trees, two profiles on one tree compare dataplanes. @default the NetworkPolicy specification
+   */
+  readonly dataplanes?: readonly [DataplaneSemantics, DataplaneSemantics];
+  /** Also list every changed workload pair (see {@link PairChange}). */
+  readonly pairs?: boolean;
+}
+
+/** The workloads of each side, when the trees hold workloads (manifests, not a `dist/`). */
+export interface SideWorkloads {
+  readonly workloads: readonly Workload[];
+  /** Labels of the namespaces that exist on that side. */
+  readonly namespaces: ReadonlyMap<string, Labels>;
+}
+
+/** What changed between two trees of clusters. */
+export interface TreeDiff {
+  readonly projects: ProjectDiff[];
+  readonly risks: Risk[];
+  readonly pairs?: PairChange[];
 }
 
 /** Compares two parsed sides cluster by cluster. */
-export function diffTrees(base: DistTree, head: DistTree, options: CompareOptions = {}): { projects: ProjectDiff[]; risks: Risk[] } {
+export function diffTrees(base: DistTree, head: DistTree, options: CompareOptions = {}, workloads?: ReadonlyMap<string, readonly [SideWorkloads, SideWorkloads]>): TreeDiff {
   const names = [...new Set([...base.clusters.keys(), ...head.clusters.keys()])].sort(compare);
   const projects: ProjectDiff[] = [];
   const risks: Risk[] = [];
+  const pairs: PairChange[] = [];
   for (const name of names) {
-    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map(), options);
+    const result = diffCluster(name, base.clusters.get(name) ?? new Map(), head.clusters.get(name) ?? new Map(), options, workloads?.get(name));
     projects.push(...result.projects);
     risks.push(...result.risks);
+    pairs.push(...(result.pairs ?? []));
   }
   risks.sort((a, b) => RISK_KINDS.indexOf(a.kind) - RISK_KINDS.indexOf(b.kind) || compare(a.cluster, b.cluster) || compare(a.project, b.project) || compare(a.message, b.message));
-  return { projects, risks };
+  return { projects, risks, ...(options.pairs ? { pairs } : {}) };
 }
 
 /** One state of one cluster, as the analysis needs it. */
 interface State {
-  readonly tiers: Tier[];
+  readonly tiers: ReturnType<typeof withNetworkPolicies>;
   readonly policies: Map<string, TierPolicy>;
   readonly declared: Map<string, Labels>;
   readonly projects: Projects;
@@ -79,19 +100,26 @@ function stateOf(projects: Projects, side: string): State {
   return { tiers, policies, declared, projects };
 }
 
-function diffCluster(cluster: string, base: Projects, head: Projects, options: CompareOptions): { projects: ProjectDiff[]; risks: Risk[] } {
+function diffCluster(cluster: string, base: Projects, head: Projects, options: CompareOptions, real?: readonly [SideWorkloads, SideWorkloads]): TreeDiff {
   const sides = options.sides ?? { base: 'base', head: 'head' };
   const states = [stateOf(base, sides.base), stateOf(head, sides.head)] as const;
   const projectNames = [...new Set([...base.keys(), ...head.keys()])].filter((p) => p !== CLUSTER_SCOPED_DIR).sort(compare);
-  const stand = standIns(states.map((s) => ({ tiers: s.tiers, declared: s.declared, named: new Set([...s.projects.keys()].filter((p) => p !== CLUSTER_SCOPED_DIR)) })) as [never, never]);
-  const dataplane = options.dataplane ?? SPEC_SEMANTICS;
-  const universe = buildUniverse(states.map((s, i) => ({ tiers: s.tiers, namespaces: stand.namespaces[i], workloads: stand.workloads[i], dataplane })));
+  // A dist/ tree holds no workloads: exact stand-ins take their place. Manifests name real ones.
+  const stand = real ? undefined : standIns(states.map((s) => ({ tiers: s.tiers, declared: s.declared, named: new Set([...s.projects.keys()].filter((p) => p !== CLUSTER_SCOPED_DIR)) })) as [never, never]);
+  const dataplanes = options.dataplanes ?? [SPEC_SEMANTICS, SPEC_SEMANTICS];
+  const namespaces = real ? real.map((r) => new Map(r.namespaces)) : (stand as StandIns).namespaces;
+  const universe = buildUniverse(states.map((s, i) => ({
+    tiers: s.tiers,
+    namespaces: namespaces[i],
+    workloads: real ? real[i].workloads : (stand as StandIns).workloads[i],
+    dataplane: dataplanes[i],
+  })));
   const changeSet = computeChanges(universe);
-  const portNames = new Map([...stand.namedPorts].map(([key, port]) => {
+  const portNames = new Map([...(stand?.namedPorts ?? [])].map(([key, port]) => {
     const [protocol, name] = key.split('/');
     return [`${protocol}/${port}`, name] as const;
   }));
-  const workloadOf = new Map(stand.workloads.flat().map((w) => [`${w.namespace}/${w.name}`, w] as const));
+  const workloadOf = new Map((stand?.workloads ?? [[], []]).flat().map((w) => [`${w.namespace}/${w.name}`, w] as const));
   const keysByNamespace = new Map<string, Set<string>>();
   for (const w of workloadOf.values()) {
     const keys = keysByNamespace.get(w.namespace) ?? new Set<string>();
@@ -99,13 +127,15 @@ function diffCluster(cluster: string, base: Projects, head: Projects, options: C
     keysByNamespace.set(w.namespace, keys);
   }
   const describer = new Describer(universe, changeSet.groups, (c) => classWords(universe, c, workloadOf, keysByNamespace), portNames);
-  const isProject = new Set(projectNames);
+  // In manifests every namespace is a project of the report.
+  const isProject = new Set(real ? universe.classes.map((c) => c.namespace) : projectNames);
   const flows = flowGroups(changeSet, universe, describer, isProject, states);
 
   const risks: Risk[] = [];
   const projects: ProjectDiff[] = [];
-  const workspaceOf = (ns: string): string | undefined => stand.namespaces[1].get(ns)?.[WORKSPACE_LABEL];
-  for (const project of [...projectNames, ...(base.has(CLUSTER_SCOPED_DIR) || head.has(CLUSTER_SCOPED_DIR) ? [CLUSTER_SCOPED_DIR] : [])]) {
+  const workspaceOf = (ns: string): string | undefined => namespaces[1].get(ns)?.[WORKSPACE_LABEL];
+  const reported = [...new Set([...projectNames, ...(real ? isProject : [])])].sort(compare);
+  for (const project of [...reported, ...(base.has(CLUSTER_SCOPED_DIR) || head.has(CLUSTER_SCOPED_DIR) ? [CLUSTER_SCOPED_DIR] : [])]) {
     const b = base.get(project);
     const h = head.get(project);
     const objects = diffObjects(b, h);
@@ -114,7 +144,7 @@ function diffCluster(cluster: string, base: Projects, head: Projects, options: C
     if (project === CLUSTER_SCOPED_DIR) {
       for (const removed of objects.removed) risk('guardrail-removed', `cluster-scoped ${removed} removed; what it denied is up to NetworkPolicy again, which tenants can rewrite`);
     } else if (b && !h) {
-      risk('project-removed', stand.namespaces[1].has(project)
+      risk('project-removed', namespaces[1].has(project)
         ? 'project removed; pruning deletes its NetworkPolicies while its namespace stays, so its pods fail open'
         : 'project removed; pruning deletes its Namespace and every workload in it');
     }
@@ -144,7 +174,50 @@ function diffCluster(cluster: string, base: Projects, head: Projects, options: C
     if (!own.length && !objects.added.length && !objects.removed.length && !objects.changed.length) continue;
     projects.push({ cluster, project, status: !b ? 'added' : !h ? 'removed' : 'changed', objects, flows: own });
   }
-  return { projects, risks };
+  return { projects, risks, ...(options.pairs ? { pairs: pairChanges(cluster, changeSet, universe, describer) } : {}) };
+}
+
+/** One changed ordered pair of workloads, or of a workload and outside addresses. */
+export interface PairChange {
+  readonly cluster: string;
+  /** `namespace/name`, or address ranges (`a.b.c.d-e.f.g.h`, np-guard's form). */
+  readonly from: string;
+  readonly to: string;
+  /** Connections before and after, np-guard's form (`No Connections` when none). */
+  readonly before: string;
+  readonly after: string;
+  /** Which end exists on one side only. */
+  readonly added?: readonly string[];
+  readonly removed?: readonly string[];
+}
+
+/**
+ * Every changed pair of distinct workloads (and of workloads and address ranges, IPv4 and IPv6):
+ * what np-guard's `diff` lists. A workload's pods among themselves are in the flow groups only.
+ */
+function pairChanges(cluster: string, changeSet: ChangeSet, universe: Universe, describer: Describer): PairChange[] {
+  const [before, after] = universe.states;
+  const out: PairChange[] = [];
+  const ends = (e: Ends): { names: string[]; cls?: number[] } => {
+    if (e.kind === 'addresses' || e.kind === 'otherAddresses') return { names: describer.ranges(e).map(formatRange) };
+    const classes = describer.classes(e);
+    return { names: [], cls: classes };
+  };
+  for (const change of changeSet.changes) {
+    const from = ends(change.from);
+    const to = ends(change.to);
+    const refs = (x: { names: string[]; cls?: number[] }) => x.cls ? x.cls.flatMap((c) => universe.classes[c].workloads.map((w) => ({ w, c }))) : x.names.map((w) => ({ w, c: -1 }));
+    for (const a of refs(from)) {
+      for (const b of refs(to)) {
+        if (a.w === b.w) continue;
+        const presence = (state: Connectivity, c: number) => c < 0 || state.present(c);
+        const added = [a, b].filter((x) => x.c >= 0 && !presence(before, x.c) && presence(after, x.c)).map((x) => x.w);
+        const removed = [a, b].filter((x) => x.c >= 0 && presence(before, x.c) && !presence(after, x.c)).map((x) => x.w);
+        out.push({ cluster, from: a.w, to: b.w, before: change.before.toString(), after: change.after.toString(), ...(added.length ? { added } : {}), ...(removed.length ? { removed } : {}) });
+      }
+    }
+  }
+  return out.sort((x, y) => compare(x.from, y.from) || compare(x.to, y.to));
 }
 
 /** Whether some pod of the namespace was isolated for `direction` before and no pod is after. */
