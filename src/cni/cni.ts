@@ -149,3 +149,52 @@ export function semanticsOf(cni: Cni = Cni.generic(), kubeProxy: KubeProxyProps 
   if (!kubeProxy.masqueradeAll || !table.usesKubeProxy) return s;
   return { ...s, name: `${s.name}, kube-proxy masqueradeAll`, serviceSources: { ...s.serviceSources, clusterIp: ['node', 'tunnel'] } };
 }
+
+/** The profile names `--cni` accepts, with what each stands for. */
+export const CNI_NAMES: Readonly<Record<string, string>> = {
+  'generic': 'the NetworkPolicy specification',
+  'calico': 'Calico, iptables or nftables dataplane',
+  'calico-ebpf': 'Calico, eBPF dataplane',
+  'cilium[-<major.minor>]': 'Cilium with default settings (default version 1.18)',
+  'cilium[-<major.minor>]-nodes': 'Cilium with policy-cidr-match-mode: nodes',
+  'cilium[-<major.minor>]-dsr': 'Cilium with kube-proxy replacement in DSR mode',
+  'cilium[-<major.minor>]-sctp': 'Cilium with enable-sctp',
+  'flannel': 'flannel alone (nothing enforced)',
+  'terway': 'Terway with its NetworkPolicy support on',
+  '<any>+masquerade-all': 'kube-proxy with masqueradeAll: true',
+};
+
+const CILIUM_NAME = /^cilium(?:-(\d+\.\d+))?((?:-(?:nodes|dsr|snat|sctp))*)$/;
+
+/**
+ * A profile named on the command line (`--cni cilium-1.16-nodes`), as its semantics; see
+ * {@link CNI_NAMES}. @throws Error naming the accepted names for anything else.
+ */
+export function semanticsByName(name: string): DataplaneSemantics {
+  const [base, ...extras] = name.trim().split('+');
+  const masqueradeAll = extras.includes('masquerade-all');
+  const unknown = extras.filter((e) => e !== 'masquerade-all');
+  let cni: Cni | undefined;
+  if (base === 'generic') cni = Cni.generic();
+  else if (base === 'calico') cni = Cni.calico();
+  else if (base === 'calico-ebpf') cni = Cni.calico({ dataplane: 'ebpf' });
+  else if (base === 'flannel') cni = Cni.flannel();
+  else if (base === 'terway') cni = Cni.terway({ networkPolicy: true });
+  else {
+    const m = CILIUM_NAME.exec(base);
+    if (m) {
+      const settings = m[2].split('-').filter(Boolean);
+      cni = Cni.cilium({
+        version: m[1] ?? '1.18',
+        ...(settings.includes('nodes') ? { policyCidrMatchMode: 'nodes' as const } : {}),
+        ...(settings.includes('dsr') ? { kubeProxyReplacement: 'dsr' as const } : settings.includes('snat') ? { kubeProxyReplacement: 'snat' as const } : {}),
+        ...(settings.includes('sctp') ? { sctp: true } : {}),
+      });
+    }
+  }
+  if (!cni || unknown.length || cni.problems.length) {
+    const why = cni?.problems.length ? `: ${cni.problems.join('; ')}` : '';
+    throw new Error(`--cni ${JSON.stringify(name)} is not a profile${why}; use one of ${Object.keys(CNI_NAMES).join(', ')}`);
+  }
+  return semanticsOf(cni, { masqueradeAll });
+}

@@ -305,6 +305,8 @@ function reasonFor(side: Change['egress'], delta: ConnSet, kind: 'allowed' | 'de
   if (kind === 'allowed') {
     const rules = allowRules(after, side.after as SideAnswer);
     if (rules.length) return { reason: `allowed by ${rules.map(ruleName).join(', ')}`, rules: dedupeRules(rules) };
+    const unknown = stepsOn(after, side.after as SideAnswer, delta).find((s): s is Extract<Step, { kind: 'unknown' }> => s.kind === 'unknown');
+    if (unknown) return { reason: `possibly allowed: ${unknown.why}`, rules: [] };
     return { reason: side.before?.present ? `no policy isolates ${direction} any more` : `new, not isolated for ${direction}`, rules: [] };
   }
   const was = side.before?.present ? allowRules(before, side.before) : [];

@@ -1,6 +1,9 @@
-import { diffTrees } from './compare';
+import { DataplaneSemantics } from '../cni/semantics';
+import { ManifestModel, ReadOptions, readManifestTexts } from '../k8s/manifests';
+import { TreeDiff, diffTrees } from './compare';
+import { diffModels } from './manifests';
 import { DiffReport } from './report';
-import { DistFiles, parseDist } from './sides';
+import { DiffInputError, DistFiles, parseDist } from './sides';
 
 /** What the command line named each side, for error messages: `base (origin/main): …`. */
 export interface SideNames {
@@ -8,16 +11,59 @@ export interface SideNames {
   readonly head?: string;
 }
 
+/** Options of {@link diffDist} and {@link diffManifests}. */
+export interface DiffOptions {
+  /** What the command line named each side, for messages. */
+  readonly names?: SideNames;
+  /** The dataplane each side is analysed on; two profiles on one tree compare dataplanes. @default the specification */
+  readonly dataplanes?: readonly [DataplaneSemantics, DataplaneSemantics];
+  /** List every changed pair of workloads (or workload and address range) in `pairs`. */
+  readonly pairs?: boolean;
+}
+
 /**
  * Compares two synthesized trees (relative path → content, as read by `readSide` or rendered by
- * `renderDefinitions`) by what they let connect, not by their text. See `deriveProbes` for the
- * stand-in endpoints the verdicts are computed on.
- * Error messages start with the side: `base: …`, or `base (origin/main): …` given `names`.
- * @throws DiffInputError for unparsable YAML or a malformed policy.
+ * `renderDefinitions`) by what they let connect, not by their text: exact stand-in pods and
+ * namespaces take the place of the workloads a `dist/` tree does not hold (see `standins.ts`).
+ * Error messages start with the side: `base: …`, or `base (origin/main): …` given names.
+ * @throws DiffInputError for unparsable YAML or a policy that cannot be analysed.
  */
-export function diffDist(base: DistFiles, head: DistFiles, names: SideNames = {}): DiffReport {
+export function diffDist(base: DistFiles, head: DistFiles, options: DiffOptions = {}): DiffReport {
+  const label = labels(options.names);
+  return reportOf(diffTrees(parseDist(base, label.base), parseDist(head, label.head), { sides: label, ...rest(options) }));
+}
+
+/**
+ * Compares two trees of any Kubernetes manifests (paths → texts: a repository's folders, a git
+ * revision, a cluster export) with the manifest reader: real workloads, every namespace a
+ * project. Objects the reader cannot read are reported in `problems` (the report is then
+ * incomplete: flows they govern may be missing or wrong); with `strict`, they fail the diff.
+ * @throws DiffInputError for an unreadable side in strict mode or a policy that cannot be analysed.
+ */
+export function diffManifests(base: DistFiles, head: DistFiles, options: DiffOptions & ReadOptions = {}): DiffReport {
+  const label = labels(options.names);
+  const read = (files: DistFiles, side: string): { model: ManifestModel; problems: string[] } => {
+    const model = readManifestTexts(files, { ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}) });
+    const problems = model.problems.map((p) => `${side}: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+    if (options.strict && problems.length) throw new DiffInputError(problems.join('\n'));
+    return { model, problems };
+  };
+  const b = read(base, label.base);
+  const h = read(head, label.head);
+  const tree = diffModels(b.model, h.model, { sides: label, ...rest(options) });
+  return { ...reportOf(tree), ...(b.problems.length || h.problems.length ? { problems: [...b.problems, ...h.problems] } : {}) };
+}
+
+function labels(names: SideNames = {}): { base: string; head: string } {
   const label = (role: 'base' | 'head') => (names[role] !== undefined ? `${role} (${names[role]})` : role);
-  const { projects, risks } = diffTrees(parseDist(base, label('base')), parseDist(head, label('head')), { sides: { base: label('base'), head: label('head') } });
+  return { base: label('base'), head: label('head') };
+}
+
+function rest(options: DiffOptions): { dataplanes?: readonly [DataplaneSemantics, DataplaneSemantics]; pairs?: boolean } {
+  return { ...(options.dataplanes ? { dataplanes: options.dataplanes } : {}), ...(options.pairs ? { pairs: true } : {}) };
+}
+
+function reportOf({ projects, risks, pairs }: TreeDiff): DiffReport {
   const flows = projects.flatMap((p) => p.flows);
   const count = (pick: (p: (typeof projects)[number]) => readonly unknown[]) => projects.reduce((n, p) => n + pick(p).length, 0);
   return {
@@ -31,10 +77,11 @@ export function diffDist(base: DistFiles, head: DistFiles, names: SideNames = {}
       objectsRemoved: count((p) => p.objects.removed),
       objectsChanged: count((p) => p.objects.changed),
     },
+    ...(pairs ? { pairs } : {}),
   };
 }
 
 /** True when some flow is allowed or denied that was not before, or a risk was found. */
 export function hasConnectivityChange(report: DiffReport): boolean {
-  return report.risks.length > 0 || report.summary.flowsAllowed + report.summary.flowsDenied > 0;
+  return report.risks.length > 0 || report.summary.flowsAllowed + report.summary.flowsDenied > 0 || (report.pairs?.length ?? 0) > 0;
 }

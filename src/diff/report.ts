@@ -1,4 +1,5 @@
 import type { Direction, RuleRef } from '../analysis';
+import type { PairChange } from './compare';
 
 /** Kinds of change a reviewer must look at before anything else, in display order. */
 export const RISK_KINDS = ['internet-ingress', 'guardrail-removed', 'external-ingress', 'isolation-removed', 'project-removed', 'egress-lockdown-lifted', 'cross-workspace'] as const;
@@ -88,4 +89,8 @@ export interface DiffReport {
     readonly objectsRemoved: number;
     readonly objectsChanged: number;
   };
+  /** Every changed pair, when asked for (`--pairs`). */
+  readonly pairs?: readonly PairChange[];
+  /** Objects a side's manifests held that could not be read: the report is incomplete. */
+  readonly problems?: readonly string[];
 }

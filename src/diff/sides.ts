@@ -45,10 +45,12 @@ export function readDistRevision(rev: string, distPath = 'dist', cwd = process.c
       throw new DiffInputError(`git ${args.join(' ')} failed: ${stderr || (e as Error).message}`);
     }
   };
-  const prefix = distPath.replace(/\\/g, '/').replace(/\/+$/, '') + '/';
+  // `.` reads the whole revision (manifests mode); otherwise one directory of it.
+  const dir = distPath.replace(/\\/g, '/').replace(/\/+$/, '');
+  const prefix = dir === '.' || dir === '' ? '' : `${dir}/`;
   // `^{commit}` makes ls-tree itself reject anything but a commit ("Not a valid object name").
   // ls-tree prints paths relative to cwd, like the distPath the user gave.
-  const entries = git(['ls-tree', '-r', '-z', `${rev}^{commit}`, '--', prefix]).toString('utf8').split('\0').filter(Boolean).map((line) => {
+  const entries = git(['ls-tree', '-r', '-z', `${rev}^{commit}`, '--', prefix || '.']).toString('utf8').split('\0').filter(Boolean).map((line) => {
     const tab = line.indexOf('\t');
     const [, type, oid] = line.slice(0, tab).split(' ');
     return { type, oid, file: line.slice(tab + 1) };

@@ -135,7 +135,7 @@ test('output does not depend on the order of the files', () => {
 test('unparsable YAML is reported with its side and file', () => {
   const head = shop();
   head.set('prod/web/NetworkPolicy.netiso-isolation.k8s.yaml', 'a: [');
-  expect(() => diffDist(shop(), head, { head: 'dist' })).toThrow(/^head \(dist\): prod\/web\/NetworkPolicy\.netiso-isolation\.k8s\.yaml: Flow sequence in block collection must be sufficiently indented and end with a \]/);
+  expect(() => diffDist(shop(), head, { names: { head: 'dist' } })).toThrow(/^head \(dist\): prod\/web\/NetworkPolicy\.netiso-isolation\.k8s\.yaml: Flow sequence in block collection must be sufficiently indented and end with a \]/);
   expect(() => diffDist(head, shop())).toThrow(/^base: prod\/web\/NetworkPolicy\.netiso-isolation\.k8s\.yaml: /);
 });
 
@@ -144,7 +144,7 @@ test('a malformed policy is reported with its side', () => {
   const file = 'prod/web/NetworkPolicy.netiso-isolation.k8s.yaml';
   base.set(file, base.get(file)!.replace(/policyTypes:\n(\s+)- Ingress/, 'policyTypes:\n$1- Sideways'));
   expect(base.get(file)).toContain('- Sideways');
-  expect(() => diffDist(base, shop(), { base: 'origin/main' })).toThrow(new DiffInputError('base (origin/main): NetworkPolicy web/netiso-isolation: spec.policyTypes[0]: must be Ingress or Egress, got "Sideways"'));
+  expect(() => diffDist(base, shop(), { names: { base: 'origin/main' } })).toThrow(new DiffInputError('base (origin/main): NetworkPolicy web/netiso-isolation: spec.policyTypes[0]: must be Ingress or Egress, got "Sideways"'));
 });
 
 /** A dist tree of raw objects: `<cluster>/<project>/<Kind>.<name>.yaml`. */
