@@ -53,7 +53,7 @@ export function diffCommand(): Command {
     .action((base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         const dataplanes = parseCni(opts.cni);
-        const sameTree = head === undefined && !opts.synth && dataplanes !== undefined && dataplanes[0] !== dataplanes[1];
+        const sameTree = head === undefined && !opts.synth && (opts.cni ?? '').includes(',');
         if (!sameTree && opts.synth === (head !== undefined)) {
           throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, <base> with --synth, or one tree with --cni a,b');
         }
@@ -76,8 +76,8 @@ export function diffCommand(): Command {
         };
         let report: DiffReport;
         if (opts.manifests) {
+          // Objects that cannot be read are listed in the report itself (and make the exit code 1).
           report = diffManifests(baseSide.files, headSide.files, { ...options, ...(opts.namespace ? { defaultNamespace: opts.namespace } : {}), ...(opts.strict ? { strict: true } : {}) });
-          for (const p of report.problems ?? []) console.error(`netiso diff: not read: ${p}`);
         } else {
           for (const note of checkSides(baseSide, headSide, opts.dist)) console.error(`netiso diff: ${note}`);
           report = diffDist(baseSide.files, headSide.files, options);

@@ -1,3 +1,4 @@
+import { compilePolicy } from '../analysis/policy';
 import { DataplaneSemantics } from '../cni/semantics';
 import { ManifestModel, ReadOptions, readManifestTexts } from '../k8s/manifests';
 import { TreeDiff, diffTrees } from './compare';
@@ -43,10 +44,21 @@ export function diffDist(base: DistFiles, head: DistFiles, options: DiffOptions 
 export function diffManifests(base: DistFiles, head: DistFiles, options: DiffOptions & ReadOptions = {}): DiffReport {
   const label = labels(options.names);
   const read = (files: DistFiles, side: string): { model: ManifestModel; problems: string[] } => {
-    const model = readManifestTexts(files, { ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}) });
-    const problems = model.problems.map((p) => `${side}: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+    const read = readManifestTexts(files, { ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}) });
+    const where = (file: string, line?: number) => `${side}: ${file}${line !== undefined ? `:${line}` : ''}`;
+    const problems = read.problems.map((p) => `${where(p.file, p.line)}: ${p.message}`);
+    // A policy the engine cannot compile is reported and left out like an unreadable object.
+    const networkPolicies = read.networkPolicies.filter((p) => {
+      try {
+        compilePolicy(p.object);
+        return true;
+      } catch (e) {
+        problems.push(`${where(p.source.file, p.source.line)}: ${(e as Error).message}`);
+        return false;
+      }
+    });
     if (options.strict && problems.length) throw new DiffInputError(problems.join('\n'));
-    return { model, problems };
+    return { model: { ...read, networkPolicies }, problems };
   };
   const b = read(base, label.base);
   const h = read(head, label.head);

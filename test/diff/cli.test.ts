@@ -142,3 +142,48 @@ export default function (clusters: any) {
     '  + ingress from all pods of the project to all pods on all ports: now allowed (allowed by netiso-isolation rule 0)',
   ].join('\n'));
 });
+
+test('--cni a,b compares two dataplanes on one tree', () => {
+  const result = run(dir, 'dist', '--cni', 'generic,flannel');
+  expect(result.code).toBe(1);
+  // Flannel enforces nothing: what isolation denied is open there.
+  expect(result.out).toMatch(/\+ ingress from .* to all pods on all ports: now allowed/);
+  expect(run(dir, 'dist', '--cni', 'calico,calico').code).toBe(0);
+  const bad = run(dir, 'dist', '--cni', 'weave');
+  expect(bad.code).toBe(2);
+  expect(bad.err).toMatch(/--cni "weave" is not a profile; use one of generic, calico, /);
+});
+
+test('--manifests reads any manifests, reports what it cannot read, and never passes as unchanged then', () => {
+  const tree = (files: Record<string, string>) => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-manifests-'));
+    for (const [rel, text] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    }
+    return root;
+  };
+  const app = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec: {template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c, image: i, ports: [{containerPort: 80}]}]}}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec: {template: {metadata: {labels: {app: db}}, spec: {containers: [{name: c, image: i}]}}}\n';
+  const kustomization = 'namespace: shop\nresources: [app.yaml]\n';
+  const deny = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}\n';
+  const base = tree({ 'app/kustomization.yaml': kustomization, 'app/app.yaml': app });
+  const head = tree({ 'app/kustomization.yaml': `${kustomization.replace('[app.yaml]', '[app.yaml, deny.yaml]')}`, 'app/app.yaml': app, 'app/deny.yaml': deny, 'app/broken.yaml': 'kind: NetworkPolicy\nmetadata: {name: x}\nspec: {podSelector: 3}\n' });
+  const result = run(dir, base, head, '--manifests', '--pairs');
+  expect(result.out).toContain('- ingress from all pods of the project; any IPv4 address; any IPv6 address to workload web on all ports: now denied (isolated by deny; no rule allows it)');
+  expect(result.out).toContain('shop/db => shop/web : All Connections -> No Connections');
+  expect(result.out).toMatch(/INCOMPLETE: 1 object\(s\) could not be read/);
+  expect(result.out).toMatch(/\? head \(.*\): app\/broken\.yaml:1: NetworkPolicy shop\/x: spec\.podSelector: must be a label selector object/);
+  expect(result.code).toBe(1);
+  expect(run(dir, base, head, '--manifests', '--strict').code).toBe(2);
+});
+
+test('--max-bytes cuts per-project detail and says so; --output holds the complete report', () => {
+  const out = path.join(dir, 'full.md');
+  const result = run(dir, 'HEAD~2', 'HEAD', '--format', 'md', '--max-bytes', '1000', '--output', out);
+  expect(result.code).toBe(1);
+  expect(Buffer.byteLength(result.out)).toBeLessThanOrEqual(1000);
+  expect(result.out).toMatch(/more section\(s\) \(\d+ project\(s\)\) left out .*the complete report: in .*full\.md/);
+  const full = fs.readFileSync(out, 'utf8');
+  expect(full).not.toMatch(/left out/);
+  expect(full).toContain('<summary><b>prod/web</b>');
+});
