@@ -70,15 +70,15 @@ export interface SideResult {
  */
 export interface SideFunction {
   readonly def: SideResult;
-  /** For addresses outside the pod network that no address rule mentions. */
-  readonly ipDef: SideResult;
+  /** Per IP family, for the addresses outside the pod network that no address rule mentions. */
+  readonly ipDefs: { readonly 4: SideResult; readonly 6: SideResult };
   /** The result for a pod class peer. */
   get(peer: number): SideResult;
   /** The result for an address class peer. */
   getAddress(peer: number): SideResult;
   /** Pod classes whose result differs from `def`, ascending. */
   explicit(): ReadonlyMap<number, SideResult>;
-  /** Address classes whose result differs from `ipDef`, ascending. */
+  /** Address classes whose result differs from their family's `ipDefs`, ascending. */
   ipExplicit(): ReadonlyMap<number, SideResult>;
   /** An upper bound of the size of {@link SideFunction.explicit}, known without computing it. */
   weight(): number;
@@ -164,8 +164,13 @@ export class Connectivity {
   /** Per class and direction: the (tier, policy) pairs that select it, resolved on first use. */
   private readonly policiesByNamespace = new Map<string, { tier: Tier; policy: TierPolicy }[]>();
   private readonly clusterPolicies: { tier: Tier; policy: TierPolicy }[] = [];
+  private readonly clusterPoliciesByNamespace = new Map<string, { tier: Tier; policy: TierPolicy }[]>();
+  private readonly naming: Partial<Record<Direction, { byPeer: Map<number, TierPolicy[]>; byPortName: Map<string, TierPolicy[]> }>> = {};
+  private readonly selected = new Map<string, number[]>();
   private open?: SideFunction;
   private readonly memberSets: (Set<number> | undefined)[] = [];
+  private readonly shapes = new Map<number, { readonly allBut?: 4 | 6; readonly classes: ReadonlySet<number> }>();
+  private readonly familyClasses = new Map<4 | 6, number[]>();
 
   constructor(readonly input: ConnectivityInput) {
     const n = input.classes.length;
@@ -311,6 +316,33 @@ export class Connectivity {
     return this.input.dataplane.ipBlockMatchesNodeIps && rule.member !== undefined && members.has(rule.member);
   }
 
+  /**
+   * The address classes of a partition member: listed, or, when the member covers more than half
+   * of one family's classes (and nothing of the other), as that family minus the listed ones.
+   */
+  private memberShape(m: number): { readonly allBut?: 4 | 6; readonly classes: ReadonlySet<number> } {
+    let shape = this.shapes.get(m);
+    if (shape) return shape;
+    const mine = this.ipClassesByMember.get(m) ?? [];
+    const families = new Set(mine.map((z) => this.input.partition.classes[z].family));
+    const family = families.size === 1 ? [...families][0] : undefined;
+    const ofFamily = family === undefined ? [] : this.classesOfFamily(family);
+    if (family !== undefined && mine.length * 2 > ofFamily.length) {
+      const inside = new Set(mine);
+      shape = { allBut: family, classes: new Set(ofFamily.filter((z) => !inside.has(z))) };
+    } else {
+      shape = { classes: new Set(mine) };
+    }
+    this.shapes.set(m, shape);
+    return shape;
+  }
+
+  private classesOfFamily(family: 4 | 6): number[] {
+    let list = this.familyClasses.get(family);
+    if (!list) this.familyClasses.set(family, list = this.input.partition.classes.filter((c) => c.family === family).map((c) => c.index));
+    return list;
+  }
+
   /** The members containing address class `z`, as a set: a class inside a popular CIDR has thousands. */
   private membersOf(z: number): ReadonlySet<number> {
     return this.memberSets[z] ??= new Set(this.input.partition.classes[z].members);
@@ -332,7 +364,7 @@ export class Connectivity {
   private openSide(): SideFunction {
     const all = { allowed: ConnSet.ALL, reason: this.internReason([{ kind: 'default', conns: ConnSet.ALL }]) };
     const none = new Map<number, SideResult>();
-    return this.open ??= { def: all, ipDef: all, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, weight: () => 0 };
+    return this.open ??= { def: all, ipDefs: { 4: all, 6: all }, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, weight: () => 0 };
   }
 
   private program(c: number, view: PodView, direction: Direction): Program {
@@ -358,12 +390,73 @@ export class Connectivity {
     for (const entry of this.policiesByNamespace.get(namespace) ?? []) {
       if (entry.policy[direction] && entry.policy.subject.pods.matches(view.labels)) selecting.push(entry);
     }
-    for (const entry of this.clusterPolicies) {
-      const subject = entry.policy.subject as { namespaces: Selector; pods: Selector };
-      if (entry.policy[direction] && subject.namespaces.matches(view.namespaceLabels) && subject.pods.matches(view.labels)) selecting.push(entry);
+    for (const entry of this.clusterPoliciesOf(namespace, view.namespaceLabels)) {
+      if (entry.policy[direction] && entry.policy.subject.pods.matches(view.labels)) selecting.push(entry);
     }
     selecting.sort((a, b) => a.tier.order - b.tier.order || a.policy.priority - b.policy.priority || compare(a.policy.id, b.policy.id));
     return selecting;
+  }
+
+  /** Cluster-scoped policies whose namespace selector matches the namespace (labels are the same for all its classes). */
+  private clusterPoliciesOf(namespace: string, labels: Labels): readonly { tier: Tier; policy: TierPolicy }[] {
+    let list = this.clusterPoliciesByNamespace.get(namespace);
+    if (!list) {
+      list = this.clusterPolicies.filter((e) => (e.policy.subject as { namespaces: Selector }).namespaces.matches(labels));
+      this.clusterPoliciesByNamespace.set(namespace, list);
+    }
+    return list;
+  }
+
+  /**
+   * Classes whose `direction` side names `peer` through a specific rule (not one that matches
+   * every pod): a superset of the classes whose side function lists `peer` in `explicit()`,
+   * found without computing those side functions. A diff looks at these pairs one by one.
+   */
+  namingClasses(peer: number, direction: Direction): number[] {
+    const index = this.naming[direction] ??= this.buildNaming(direction);
+    const out = new Set<number>();
+    for (const policy of index.byPeer.get(peer) ?? []) for (const c of this.selectedBy(policy, direction)) out.add(c);
+    // Broad egress rules with named ports resolve them on each destination: they name every class with that port.
+    const view = this.input.views[peer];
+    if (direction === 'egress' && view) {
+      for (const p of view.ports ?? []) if (p.name) for (const policy of index.byPortName.get(`${p.protocol ?? 'TCP'}/${p.name}`) ?? []) for (const c of this.selectedBy(policy, direction)) out.add(c);
+    }
+    return [...out].sort((a, b) => a - b);
+  }
+
+  private buildNaming(direction: Direction): { byPeer: Map<number, TierPolicy[]>; byPortName: Map<string, TierPolicy[]> } {
+    const byPeer = new Map<number, TierPolicy[]>();
+    const byPortName = new Map<string, TierPolicy[]>();
+    for (const tier of this.input.tiers) {
+      for (const policy of tier.policies) {
+        const seen = new Set<number>();
+        for (const rule of policy[direction] ?? []) {
+          const info = this.ruleInfo(rule, policy, tier, direction);
+          for (const c of this.classesOfRule(info)) {
+            if (seen.has(c)) continue;
+            seen.add(c);
+            push(byPeer, c, policy);
+          }
+          if (direction === 'egress' && info.broadPods) for (const { protocol, name } of info.named) push(byPortName, `${protocol ?? 'TCP'}/${name}`, policy);
+        }
+      }
+    }
+    return { byPeer, byPortName };
+  }
+
+  /** Classes a policy selects for `direction` on this side. */
+  private selectedBy(policy: TierPolicy, direction: Direction): number[] {
+    const key = `${direction}|${policy.id}`;
+    let list = this.selected.get(key);
+    if (list) return list;
+    const subject = policy.subject;
+    const namespaces = 'namespace' in subject ? [subject.namespace] : this.namespacesMatching(subject.namespaces);
+    list = [];
+    for (const ns of namespaces) {
+      for (const c of this.classesByNamespace.get(ns) ?? []) if (subject.pods.matches((this.input.views[c] as PodView).labels)) list.push(c);
+    }
+    this.selected.set(key, list);
+    return list;
   }
 
   private ruleInfo(rule: TierRule, policy: TierPolicy, tier: Tier, direction: Direction): RuleInfo {
@@ -431,32 +524,47 @@ export class Connectivity {
 
     // Named ports resolve on the destination: the subject itself for ingress, never an address for egress.
     const toAddress = (r: RuleInfo): ConnSet => (direction === 'ingress' ? connsOn(r, view) : r.numeric);
-    const ipDef = this.fold(program, (r) => r.broadIps, toAddress);
-    const addressFolds = new Map<number, SideResult>();
     const addressRules = rules.filter((r) => r.member !== undefined);
+    // An address rule either lists its classes, or (when it covers most of a family, like
+    // 0.0.0.0/0 except private ranges) the few classes of that family it leaves out: the classes
+    // it does not mention in either form all get the family's default answer.
+    const shapes = new Map(addressRules.map((r) => [r, this.memberShape(r.member as number)] as const));
+    const matchesAddress = (r: RuleInfo, z: number): boolean => {
+      if (r.broadIps) return true;
+      const shape = shapes.get(r);
+      if (!shape) return false;
+      return shape.allBut !== undefined ? this.input.partition.classes[z].family === shape.allBut && !shape.classes.has(z) : shape.classes.has(z);
+    };
+    const ipDefs = {
+      4: this.fold(program, (r) => r.broadIps || shapes.get(r)?.allBut === 4, toAddress),
+      6: this.fold(program, (r) => r.broadIps || shapes.get(r)?.allBut === 6, toAddress),
+    };
+    const mentioned = new Set<number>();
+    for (const shape of shapes.values()) for (const z of shape.classes) mentioned.add(z);
+    const addressFolds = new Map<string, SideResult>();
     const getAddress = (z: number): SideResult => {
-      const members = this.membersOf(z);
-      if (!addressRules.some((r) => members.has(r.member as number))) return ipDef;
-      let result = addressFolds.get(z);
+      const def = ipDefs[this.input.partition.classes[z].family];
+      if (!mentioned.has(z)) return def;
+      let signature = `${this.input.partition.classes[z].family}|`;
+      for (let i = 0; i < addressRules.length; i++) if (matchesAddress(addressRules[i], z)) signature += `${i},`;
+      let result = addressFolds.get(signature);
       if (!result) {
-        result = this.fold(program, (r) => r.broadIps || (r.member !== undefined && members.has(r.member)), toAddress);
-        if (result.allowed === ipDef.allowed && result.reason === ipDef.reason) result = ipDef;
-        addressFolds.set(z, result);
+        result = this.fold(program, (r) => matchesAddress(r, z), toAddress);
+        if (result.allowed === def.allowed && result.reason === def.reason) result = def;
+        addressFolds.set(signature, result);
       }
       return result;
     };
     const ipExplicit = lazy(() => {
-      const mentioned = new Set<number>();
-      for (const rule of addressRules) for (const z of this.ipClassesByMember.get(rule.member as number) ?? []) mentioned.add(z);
       const out = new Map<number, SideResult>();
       for (const z of [...mentioned].sort((a, b) => a - b)) {
         const result = getAddress(z);
-        if (result !== ipDef) out.set(z, result);
+        if (result !== ipDefs[this.input.partition.classes[z].family]) out.set(z, result);
       }
       return out;
     });
     const weight = lazy(() => rules.reduce((sum, r) => sum + this.classesOfRule(r).size + (direction === 'egress' && r.broadPods ? r.named.length * n : 0), 0));
-    return { def, ipDef, get, getAddress, explicit, ipExplicit, weight };
+    return { def, ipDefs, get, getAddress, explicit, ipExplicit, weight };
   }
 
   /** Pod classes a rule's specific peers select (broad rules select every class and return none here). */

@@ -12,13 +12,13 @@ export interface SideAnswer {
  * - `classes`: pod classes, listed;
  * - `group`: every pod class of a default group (see {@link ChangeSet.groups}) except `except`;
  * - `addresses`: address classes, listed;
- * - `otherAddresses`: every address class not in `except`.
+ * - `otherAddresses`: every address class of one family not in `except`.
  */
 export type Ends =
   | { readonly kind: 'classes'; readonly classes: readonly number[] }
   | { readonly kind: 'group'; readonly group: number; readonly except: readonly number[] }
   | { readonly kind: 'addresses'; readonly addresses: readonly number[] }
-  | { readonly kind: 'otherAddresses'; readonly except: readonly number[] };
+  | { readonly kind: 'otherAddresses'; readonly family: 4 | 6; readonly except: readonly number[] };
 
 /** Connections from `from` to `to` that differ between the states; every pair of the block changed the same way. */
 export interface Change {
@@ -51,13 +51,20 @@ const ABSENT: SideResult = { allowed: ConnSet.NONE, reason: -1 };
  * default answers; they are compared once per group of equal defaults, not once each, which
  * keeps the cost proportional to the change and the policies, not to the square of the cluster.
  */
-export function computeChanges(universe: Universe): ChangeSet {
+export function computeChanges(universe: Universe, mayHaveChanged: (c: number, direction: 'egress' | 'ingress') => boolean = () => true): ChangeSet {
   const [before, after] = universe.states as [Connectivity, Connectivity];
   const n = universe.classes.length;
   const classes = [...Array(n).keys()];
   const presentBoth = (c: number) => before.present(c) && after.present(c);
-  const changedEgress = new Set(classes.filter((c) => !presentBoth(c) ? before.present(c) || after.present(c) : !sameFunction(before.egress(c), after.egress(c), presentBoth)));
-  const changedIngress = new Set(classes.filter((c) => !presentBoth(c) ? before.present(c) || after.present(c) : !sameFunction(before.ingress(c), after.ingress(c), presentBoth)));
+  // A side function whose own inputs are the same in both states can differ only on peers whose
+  // inputs changed, and the pairs with those peers are compared from the peers' side.
+  const changed = (direction: 'egress' | 'ingress') => new Set(classes.filter((c) => {
+    if (!presentBoth(c)) return before.present(c) || after.present(c);
+    if (!mayHaveChanged(c, direction)) return false;
+    return direction === 'egress' ? !sameFunction(before.egress(c), after.egress(c), presentBoth) : !sameFunction(before.ingress(c), after.ingress(c), presentBoth);
+  }));
+  const changedEgress = changed('egress');
+  const changedIngress = changed('ingress');
   const changes: Change[] = [];
   const groups: number[][] = [];
   const groupIds = new Map<string, number>();
@@ -93,22 +100,19 @@ export function computeChanges(universe: Universe): ChangeSet {
     changes.push({ from, to, before: b, after: a, egress: { ...(eb ? { before: eb } : {}), ...(eh ? { after: eh } : {}) }, ingress: { ...(ib ? { before: ib } : {}), ...(ih ? { after: ih } : {}) } });
   }
 
-  // Who names whom: destinations whose ingress lists a source, sources whose egress lists a destination.
-  const ingressNaming = [before, after].map((state) => invert(n, classes.filter((d) => state.present(d)).map((d) => [d, state.ingress(d).explicit().keys()])));
-  const egressNaming = [before, after].map((state) => invert(n, classes.filter((s) => state.present(s)).map((s) => [s, state.egress(s).explicit().keys()])));
   const defaultKey = (state: Connectivity, c: number, direction: 'egress' | 'ingress'): string => {
     if (!state.present(c)) return 'absent';
     const def = (direction === 'egress' ? state.egress(c) : state.ingress(c)).def;
     return `${def.allowed.id}:${def.reason}`;
   };
-  const addressClasses = universe.partition.classes.length;
 
   // Rows: sources whose egress changed, against every destination and address.
   const destGroups = groupBy(classes, (d) => `${defaultKey(before, d, 'ingress')}|${defaultKey(after, d, 'ingress')}`);
   for (const s of [...changedEgress].sort((a, b) => a - b)) {
     const named = new Set<number>();
     for (const state of [before, after]) if (state.present(s)) for (const d of state.egress(s).explicit().keys()) named.add(d);
-    for (const list of ingressNaming) for (const d of list[s]) named.add(d);
+    // Destinations whose ingress names the source.
+    for (const state of [before, after]) for (const d of state.namingClasses(s, 'ingress')) named.add(d);
     const except = [...named].sort((a, b) => a - b);
     for (const d of except) pairChange(s, d);
     for (const [key, members] of destGroups) {
@@ -125,9 +129,9 @@ export function computeChanges(universe: Universe): ChangeSet {
       push({ kind: 'classes', classes: [s] }, { kind: 'addresses', addresses: [z] },
         answer(before, s, 'egress', (side) => side.getAddress(z)), answer(after, s, 'egress', (side) => side.getAddress(z)), undefined, undefined);
     }
-    if (zs.length < addressClasses) {
-      push({ kind: 'classes', classes: [s] }, { kind: 'otherAddresses', except: zs },
-        answer(before, s, 'egress', (side) => side.ipDef), answer(after, s, 'egress', (side) => side.ipDef), undefined, undefined);
+    for (const family of [4, 6] as const) {
+      push({ kind: 'classes', classes: [s] }, { kind: 'otherAddresses', family, except: zs },
+        answer(before, s, 'egress', (side) => side.ipDefs[family]), answer(after, s, 'egress', (side) => side.ipDefs[family]), undefined, undefined);
     }
   }
 
@@ -138,7 +142,7 @@ export function computeChanges(universe: Universe): ChangeSet {
   for (const d of [...changedIngress].sort((a, b) => a - b)) {
     const named = new Set<number>();
     for (const state of [before, after]) if (state.present(d)) for (const s of state.ingress(d).explicit().keys()) named.add(s);
-    for (const list of egressNaming) for (const s of list[d]) named.add(s);
+    for (const state of [before, after]) for (const s of state.namingClasses(d, 'egress')) named.add(s);
     const except = [...named].filter((s) => !changedEgress.has(s)).sort((a, b) => a - b);
     for (const s of except) pairChange(s, d);
     for (const [key, members] of sourceGroups) {
@@ -155,9 +159,9 @@ export function computeChanges(universe: Universe): ChangeSet {
       push({ kind: 'addresses', addresses: [z] }, { kind: 'classes', classes: [d] },
         undefined, undefined, answer(before, d, 'ingress', (side) => side.getAddress(z)), answer(after, d, 'ingress', (side) => side.getAddress(z)));
     }
-    if (zs.length < addressClasses) {
-      push({ kind: 'otherAddresses', except: zs }, { kind: 'classes', classes: [d] },
-        undefined, undefined, answer(before, d, 'ingress', (side) => side.ipDef), answer(after, d, 'ingress', (side) => side.ipDef));
+    for (const family of [4, 6] as const) {
+      push({ kind: 'otherAddresses', family, except: zs }, { kind: 'classes', classes: [d] },
+        undefined, undefined, answer(before, d, 'ingress', (side) => side.ipDefs[family]), answer(after, d, 'ingress', (side) => side.ipDefs[family]));
     }
   }
   return { changes, groups };
@@ -166,7 +170,7 @@ export function computeChanges(universe: Universe): ChangeSet {
 /** Whether two side functions answer every peer present in both states alike (reasons aside). */
 function sameFunction(a: SideFunction, b: SideFunction, presentBoth: (c: number) => boolean): boolean {
   if (a === b) return true;
-  if (a.def.allowed !== b.def.allowed || a.ipDef.allowed !== b.ipDef.allowed) return false;
+  if (a.def.allowed !== b.def.allowed || a.ipDefs[4].allowed !== b.ipDefs[4].allowed || a.ipDefs[6].allowed !== b.ipDefs[6].allowed) return false;
   for (const map of [a.explicit(), b.explicit()]) {
     for (const c of map.keys()) if (presentBoth(c) && a.get(c).allowed !== b.get(c).allowed) return false;
   }
@@ -174,12 +178,6 @@ function sameFunction(a: SideFunction, b: SideFunction, presentBoth: (c: number)
     for (const z of map.keys()) if (a.getAddress(z).allowed !== b.getAddress(z).allowed) return false;
   }
   return true;
-}
-
-function invert(n: number, entries: [number, Iterable<number>][]): number[][] {
-  const out: number[][] = Array.from({ length: n }, () => []);
-  for (const [owner, keys] of entries) for (const k of keys) out[k].push(owner);
-  return out;
 }
 
 function groupBy(items: readonly number[], key: (c: number) => string): Map<string, number[]> {

@@ -70,19 +70,26 @@ interface State {
   readonly policies: Map<string, TierPolicy>;
   readonly declared: Map<string, Labels>;
   readonly projects: Projects;
+  /** The object each NetworkPolicy was compiled from: both sides share unchanged ones. */
+  readonly sources: Map<string, object>;
+  /** The guardrail and CNI policy objects, in order. */
+  readonly others: readonly object[];
 }
 
 function stateOf(projects: Projects, side: string): State {
   const declared = new Map<string, Labels>();
   const networkPolicies: TierPolicy[] = [];
-  const others: { object: unknown; source: string }[] = [];
+  const sources = new Map<string, object>();
+  const others: { object: object; source: string }[] = [];
   for (const [dir, project] of projects) {
     for (const [key, o] of project.objects) {
       const meta = (o.metadata ?? {}) as Obj;
       if (o.kind === 'Namespace' && typeof meta.name === 'string') declared.set(meta.name, (meta.labels ?? {}) as Labels);
       else if (o.kind === 'NetworkPolicy' && (o.apiVersion === undefined || o.apiVersion === 'networking.k8s.io/v1')) {
         try {
-          networkPolicies.push(tierPolicyOf(compilePolicy(o)));
+          const policy = tierPolicyOf(compilePolicy(o));
+          networkPolicies.push(policy);
+          sources.set(policy.id, o);
         } catch (e) {
           throw new DiffInputError(`${side}: ${(e as Error).message}`);
         }
@@ -97,7 +104,29 @@ function stateOf(projects: Projects, side: string): State {
   if (guardrails.problems.length) throw new DiffInputError(`${side}: ${guardrails.problems.join('; ')}`);
   const tiers = withNetworkPolicies(networkPolicies, guardrails.tiers);
   const policies = new Map(tiers.flatMap((t) => t.policies.map((p) => [p.id, p] as const)));
-  return { tiers, policies, declared, projects };
+  return { tiers, policies, declared, projects, sources, others: others.map((o) => o.object) };
+}
+
+/**
+ * Whether a class's side may differ between the states by its own inputs: its existence, labels,
+ * ports or addresses, its namespace's labels, or the policies that select it (compared by the
+ * objects they were read from, which both sides share when a file did not change). When no
+ * input differs, the side can differ only towards peers whose inputs did.
+ */
+function inputsDiffer(universe: Universe, states: readonly [State, State]): (c: number, direction: 'egress' | 'ingress') => boolean {
+  const [before, after] = universe.states;
+  const sameOthers = states[0].others.length === states[1].others.length && states[0].others.every((o, i) => o === states[1].others[i]);
+  if (!sameOthers || before.input.dataplane !== after.input.dataplane) return () => true;
+  return (c, direction) => {
+    const [vb, va] = [before.input.views[c], after.input.views[c]];
+    if (!vb || !va) return true;
+    if (vb.ipMembers.length || va.ipMembers.length) return true;
+    if (vb.labels !== va.labels && JSON.stringify(vb.labels) !== JSON.stringify(va.labels)) return true;
+    if (JSON.stringify(vb.namespaceLabels) !== JSON.stringify(va.namespaceLabels) || JSON.stringify(vb.ports) !== JSON.stringify(va.ports)) return true;
+    const sb = before.selecting(c, direction);
+    const sa = after.selecting(c, direction);
+    return sb.length !== sa.length || sb.some((p, i) => p.policy !== sa[i].policy || states[0].sources.get(p.policy) !== states[1].sources.get(sa[i].policy));
+  };
 }
 
 function diffCluster(cluster: string, base: Projects, head: Projects, options: CompareOptions, real?: readonly [SideWorkloads, SideWorkloads]): TreeDiff {
@@ -114,7 +143,7 @@ function diffCluster(cluster: string, base: Projects, head: Projects, options: C
     workloads: real ? real[i].workloads : (stand as StandIns).workloads[i],
     dataplane: dataplanes[i],
   })));
-  const changeSet = computeChanges(universe);
+  const changeSet = computeChanges(universe, inputsDiffer(universe, states));
   const portNames = new Map([...(stand?.namedPorts ?? [])].map(([key, port]) => {
     const [protocol, name] = key.split('/');
     return [`${protocol}/${port}`, name] as const;
@@ -223,9 +252,26 @@ function pairChanges(cluster: string, changeSet: ChangeSet, universe: Universe, 
 /** Whether some pod of the namespace was isolated for `direction` before and no pod is after. */
 function isolationLifted(universe: Universe, namespace: string, direction: 'ingress' | 'egress'): boolean {
   const [before, after] = universe.states;
-  const mine = universe.classes.filter((c) => c.namespace === namespace);
+  const mine = classesIn(universe).get(namespace) ?? [];
   const isolated = (state: Connectivity, c: number) => state.present(c) && state.selecting(c, direction).some((s) => s.isolates);
   return mine.some((c) => isolated(before, c.index)) && !mine.some((c) => isolated(after, c.index));
+}
+
+const byNamespace = new WeakMap<Universe, Map<string, Universe['classes'][number][]>>();
+
+/** The universe's classes by namespace, computed once per universe. */
+function classesIn(universe: Universe): Map<string, Universe['classes'][number][]> {
+  let map = byNamespace.get(universe);
+  if (!map) {
+    map = new Map();
+    for (const c of universe.classes) {
+      const list = map.get(c.namespace);
+      if (list) list.push(c);
+      else map.set(c.namespace, [c]);
+    }
+    byNamespace.set(universe, map);
+  }
+  return map;
 }
 
 /** How a class reads within its namespace: stand-ins by labels, workloads by name. */
@@ -433,7 +479,8 @@ function diffObjects(base: ProjectObjects | undefined, head: ProjectObjects | un
   return {
     added: keys.filter((k) => !b.has(k)),
     removed: keys.filter((k) => !h.has(k)),
-    changed: keys.filter((k) => b.has(k) && h.has(k) && stableJson(b.get(k)) !== stableJson(h.get(k))),
+    // Both sides share the object of an unchanged file; only the others need comparing by content.
+    changed: keys.filter((k) => b.has(k) && h.has(k) && b.get(k) !== h.get(k) && stableJson(b.get(k)) !== stableJson(h.get(k))),
   };
 }
 

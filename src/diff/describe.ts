@@ -12,6 +12,7 @@ const LIST_LIMIT = 8;
  */
 export class Describer {
   private readonly classesByNamespace = new Map<string, number[]>();
+  private readonly rangeCache = new Map<string, IpRange[]>();
 
   constructor(
     private readonly universe: Universe,
@@ -39,14 +40,22 @@ export class Describer {
     return [];
   }
 
-  /** The address ranges an end stands for, sorted. */
+  /** The address ranges an end stands for, sorted (remembered: many changes share their ends). */
   ranges(ends: Ends): IpRange[] {
+    if (ends.kind !== 'addresses' && ends.kind !== 'otherAddresses') return [];
+    const key = JSON.stringify(ends);
+    let ranges = this.rangeCache.get(key);
+    if (!ranges) this.rangeCache.set(key, ranges = this.computeRanges(ends));
+    return ranges;
+  }
+
+  private computeRanges(ends: Ends): IpRange[] {
     const partition = this.universe.partition;
     let classes: number[];
     if (ends.kind === 'addresses') classes = [...ends.addresses];
     else if (ends.kind === 'otherAddresses') {
       const except = new Set(ends.except);
-      classes = partition.classes.map((c) => c.index).filter((z) => !except.has(z));
+      classes = partition.classes.filter((c) => c.family === ends.family && !except.has(c.index)).map((c) => c.index);
     } else return [];
     return mergeRanges(classes.flatMap((z) => partition.classes[z].ranges));
   }

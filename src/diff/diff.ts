@@ -31,7 +31,8 @@ export interface DiffOptions {
  */
 export function diffDist(base: DistFiles, head: DistFiles, options: DiffOptions = {}): DiffReport {
   const label = labels(options.names);
-  return reportOf(diffTrees(parseDist(base, label.base), parseDist(head, label.head), { sides: label, ...rest(options) }));
+  const cache = new Map<string, Record<string, unknown>[]>();
+  return reportOf(diffTrees(parseDist(base, label.base, cache), parseDist(head, label.head, cache), { sides: label, ...rest(options) }));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseDocuments } from '../k8s/read';
+import { parseAllDocuments } from 'yaml';
 import { listFiles } from '../k8s/files';
 
 /** Output files of one side of a diff: path relative to the dist root (`<cluster>/<project>/<file>`) → content. */
@@ -145,12 +145,18 @@ export function checkSides(base: DiffSide, head: DiffSide, distPath = 'dist', cw
  * foreign files) are ignored. Without a kustomization every YAML file of the directory counts.
  * Files outside `<cluster>/<project>/` are ignored.
  * @param side prefixes error messages, e.g. `base (origin/main)`.
+ * @param cache parsed objects by file content, shared by both sides of a diff: most files are
+ *   the same on both, and parsing is most of the cost of reading a tree. Objects are not modified.
  * @throws DiffInputError for unparsable YAML.
  */
-export function parseDist(files: DistFiles, side?: string): DistTree {
+export function parseDist(files: DistFiles, side?: string, cache?: Map<string, Record<string, unknown>[]>): DistTree {
   const parse = (content: string, file: string): Record<string, unknown>[] => {
+    const cached = cache?.get(content);
+    if (cached) return cached;
     try {
-      return parseDocuments(content, file).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+      const docs = parseGenerated(content, file).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+      cache?.set(content, docs);
+      return docs;
     } catch (e) {
       throw new DiffInputError(side ? `${side}: ${(e as Error).message}` : (e as Error).message);
     }
@@ -189,4 +195,16 @@ export function parseDist(files: DistFiles, side?: string): DistTree {
 function kustomizationResources([doc]: readonly Record<string, unknown>[]): string[] {
   const resources = doc?.resources;
   return Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [];
+}
+
+/**
+ * The documents of a file netiso generated: plain YAML 1.2, so the `yaml` package reads it as it
+ * is, without the kubectl compatibility of the manifest reader (which costs half as much again,
+ * and a diff reads whole trees). A kustomization or foreign file goes the same way.
+ */
+function parseGenerated(text: string, file: string): unknown[] {
+  return parseAllDocuments(text).map((doc) => {
+    if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
+    return doc.toJS() as unknown;
+  });
 }
