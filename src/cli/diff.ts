@@ -29,12 +29,12 @@ export function diffCommand(): Command {
     .option('--dist <path>', 'dist directory inside a git revision, relative to the current directory', 'dist')
     .option('-p, --projects <dir>', 'directory of project definitions (with --synth)', 'projects')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action((base: string, head: string | undefined, opts: DiffOptions) => {
+    .action(async (base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
         const baseSide = loadSide('base', base, opts.dist);
         const headSide: DiffSide = opts.synth
-          ? { role: 'head', spec: '--synth', kind: 'synth', files: renderDefinitions({ projectsDir: opts.projects }).files }
+          ? { role: 'head', spec: '--synth', kind: 'synth', files: (await renderDefinitions({ projectsDir: opts.projects })).files }
           : loadSide('head', head as string, opts.dist);
         for (const note of checkSides(baseSide, headSide, opts.dist)) console.error(`netiso diff: ${note}`);
         const report = diffDist(baseSide.files, headSide.files, { base: baseSide.spec, head: headSide.spec });

@@ -24,8 +24,8 @@ export function explainCommand(): Command {
     .option('--project <name>', 'only this project (needs --cluster when several clusters define it)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
     .option('--strict', 'exit 1 when lint finds anything')
-    .action((opts: ExplainOptions) => {
-      const { clusters, problems } = loadDefinitions(opts.projects);
+    .action(async (opts: ExplainOptions) => {
+      const { clusters, problems } = await loadDefinitions(opts.projects);
       if (problems.length) throw new SynthesisError(problems);
       let selected = clusters.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
       if (opts.cluster !== undefined && selected.length === 0) {

@@ -23,13 +23,13 @@ export function buildCli(): Command {
     .option('-o, --outdir <dir>', 'output directory (CDK8S_OUTDIR when run by cdk8s synth)', process.env.CDK8S_OUTDIR ?? 'dist')
     .option('--check', 'write nothing; exit 1 when the output directory is out of date')
     .option('-q, --quiet', 'print nothing but errors')
-    .action((opts: { projects: string; outdir: string; check?: boolean; quiet?: boolean }) => {
+    .action(async (opts: { projects: string; outdir: string; check?: boolean; quiet?: boolean }) => {
       const started = performance.now();
       const progress = opts.quiet ? undefined : new Progress(process.stderr);
       const onProject = progress && ((done: number, total: number) => progress.update(opts.check ? 'checking' : 'synthesizing', done, total, 'projects'));
-      let result: ReturnType<typeof synthesize>;
+      let result: Awaited<ReturnType<typeof synthesize>>;
       try {
-        result = synthesize({ projectsDir: opts.projects, outdir: opts.outdir, onProject, dryRun: opts.check });
+        result = await synthesize({ projectsDir: opts.projects, outdir: opts.outdir, onProject, dryRun: opts.check });
       } finally {
         progress?.clear();
       }
@@ -121,9 +121,9 @@ function synthCommand(opts: { projects: string; outdir: string }): string {
 }
 
 /** Runs the CLI; problems in the definitions print as a list and exit 1. */
-export function main(argv: string[]): void {
+export async function main(argv: string[]): Promise<void> {
   try {
-    buildCli().parse(argv);
+    await buildCli().parseAsync(argv);
   } catch (e) {
     if (e instanceof SynthesisError) {
       console.error(e.message);

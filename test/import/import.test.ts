@@ -10,8 +10,8 @@ import { fixtures, synth } from './synth';
 const src = path.join(__dirname, '..', '..', 'src');
 
 describe.each(FIXTURES)('$file', (fixture) => {
-  let run: ReturnType<typeof synth>;
-  beforeAll(() => { run = synth(fixture.file); });
+  let run: Awaited<ReturnType<typeof synth>>;
+  beforeAll(async () => { run = await synth(fixture.file); });
 
   test('synthesizes to the traffic KubeSphere allows (modulo documented deviations)', () => {
     expect(allowedTraffic(run.tree.files, 'kubesphere')).toEqual(sortedExpectation(fixture.projects));
@@ -81,27 +81,27 @@ test('the output does not depend on the order of the input objects, duplicates i
 });
 
 describe('options', () => {
-  test('--egress-within-project re-allows the own project once egress is locked', () => {
-    const { tree } = synth('project-mode.yaml', { egressWithinProject: true });
+  test('--egress-within-project re-allows the own project once egress is locked', async () => {
+    const { tree } = await synth('project-mode.yaml', { egressWithinProject: true });
     expect(allowedTraffic(tree.files, 'kubesphere').demo.egress).toContain('ns:demo @ *');
   });
 
-  test('--adopt-services emits the named ClusterIP Service in its project, with the same allowed traffic', () => {
-    const { result, tree } = synth('project-mode.yaml', { adoptServices: true });
+  test('--adopt-services emits the named ClusterIP Service in its project, with the same allowed traffic', async () => {
+    const { result, tree } = await synth('project-mode.yaml', { adoptServices: true });
     expect(result.source).toContain("new ProjectService(demo2, 'nginx', { selector: { app: 'nginx' }, ports: [{ port: 80, targetPort: 9376 }] });");
     expect(result.source).toContain("InternalPeer.service({ project: 'demo-2', name: 'nginx' })");
     expect(tree.files.has('kubesphere/demo-2/Service.nginx.k8s.yaml')).toBe(true);
     expect(allowedTraffic(tree.files, 'kubesphere')).toEqual(sortedExpectation(FIXTURES[0].projects));
   });
 
-  test('--manage-namespaces emits the Namespaces with KubeSphere\'s labels', () => {
-    const { tree } = synth('workspace-mode.yaml', { manageNamespaces: true });
+  test('--manage-namespaces emits the Namespaces with KubeSphere\'s labels', async () => {
+    const { tree } = await synth('workspace-mode.yaml', { manageNamespaces: true });
     expect(tree.files.get('kubesphere/team-a-web/Namespace.team-a-web.k8s.yaml')).toContain('kubesphere.io/workspace: team-a');
-    expect(synth('workspace-mode.yaml').tree.files.has('kubesphere/team-a-web/Namespace.team-a-web.k8s.yaml')).toBe(false);
+    expect((await synth('workspace-mode.yaml')).tree.files.has('kubesphere/team-a-web/Namespace.team-a-web.k8s.yaml')).toBe(false);
   });
 
-  test('--cluster names the cluster', () => {
-    const { tree } = synth('gate-off.yaml', { cluster: 'prod' });
+  test('--cluster names the cluster', async () => {
+    const { tree } = await synth('gate-off.yaml', { cluster: 'prod' });
     expect([...tree.files.keys()]).toEqual(['prod/a/kustomization.yaml', 'prod/kustomization.yaml']);
   });
 });

@@ -10,11 +10,11 @@ export const fixtures = path.join(__dirname, 'fixtures');
 const src = path.join(__dirname, '..', '..', 'src');
 
 /** Writes the generated definition file into a fresh projects directory, loads and synthesizes it, as `netiso synth` would. */
-export function synth(file: string, options: ImportOptions = {}) {
+export async function synth(file: string, options: ImportOptions = {}) {
   const result = importKubeSphereFiles([path.join(fixtures, file)], { ...options, importFrom: src });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-import-'));
   fs.writeFileSync(path.join(dir, 'kubesphere.ts'), result.source);
-  const { clusters, problems } = loadDefinitions(dir);
+  const { clusters, problems } = await loadDefinitions(dir);
   expect(problems).toEqual([]);
   const tree = renderTree(clusters.clusters);
   return { result, tree };
