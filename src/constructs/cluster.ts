@@ -3,10 +3,10 @@ import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
-import { IpBlock, ipBlocks } from '../values/ip-block';
+import { cidrListProblems, IpBlock, ipBlocks, isStrictIp } from '../values/ip-block';
 import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
-import { Port } from '../values/port';
-import { isStrictIp } from '../values/ip-block';
+import { asList, booleanProblems, listProblems } from '../values/checks';
+import { Port, portListProblems, portsOf } from '../values/port';
 import type { IsolatedProject } from './project';
 
 /** Where the cluster DNS runs; used for the egress rules added when a project locks egress down. */
@@ -140,13 +140,18 @@ export class Cluster extends App {
     return collectWarnings(this, this.name);
   }
 
-  /** Every validation problem in this cluster's tree, located by construct path. */
+  /**
+   * Every validation problem in this cluster's tree, located by construct path. Projects and their
+   * parts appear by name (`demo/a/b` for an entry named `a/b`), not by construct id, which
+   * rewrites some names and numbers repeated ones.
+   */
   public problems(): LocatedProblem[] {
     const out: LocatedProblem[] = [];
     for (const c of this.node.findAll()) {
-      for (const message of c.node.validate()) {
-        out.push({ path: c.node.path ? `${this.name}/${c.node.path}` : this.name, message });
-      }
+      const messages = c.node.validate();
+      if (messages.length === 0) continue;
+      const path = [this.name, ...c.node.scopes.slice(1).map(displayName)].join('/');
+      for (const message of messages) out.push({ path, message });
     }
     return out;
   }
@@ -176,13 +181,15 @@ export class Cluster extends App {
 
   private settingProblems(): string[] {
     const s = this.settings;
+    const props = this.props;
     const out = [
       ...dnsLabelProblems('cluster name', this.name),
       ...labelProblems('namespaceLabel', { [s.namespaceLabel]: 'x' }),
+      ...listProblems('allowedIngressNamespaces', props.allowedIngressNamespaces, `[${typeof props.allowedIngressNamespaces === 'string' ? JSON.stringify(props.allowedIngressNamespaces) : '"kubesphere-monitoring-system"'}]`),
       ...s.allowedIngressNamespaces.flatMap((n) => dnsLabelProblems('allowed ingress namespace', n)),
       ...dnsLabelProblems('DNS namespace', s.dns.namespace),
       ...labelProblems('DNS podLabels', s.dns.podLabels),
-      ...s.dns.ports.flatMap((p) => p.problems.map((m) => `DNS port: ${m}`)),
+      ...portListProblems('DNS ports', props.dns?.ports).map((m) => (m.startsWith('DNS ports') ? m : `DNS port: ${m}`)),
     ];
     if (Object.keys(s.dns.podLabels).length === 0) {
       out.push(`DNS podLabels is empty, which would allow egress to every pod of ${s.dns.namespace}; give the DNS pods' labels, e.g. { 'k8s-app': 'kube-dns' }`);
@@ -190,10 +197,12 @@ export class Cluster extends App {
     if (s.dns.nodeLocalIp !== undefined && !isStrictIp(s.dns.nodeLocalIp)) {
       out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
     }
-    out.push(...s.nodeCidrs.flatMap((b) => b.problems.map((m) => `nodeCidrs: ${m}`)));
-    out.push(...s.tunnelCidrs.flatMap((b) => b.problems.map((m) => `tunnelCidrs: ${m}`)));
+    for (const what of ['nodeCidrs', 'tunnelCidrs'] as const) {
+      out.push(...cidrListProblems(what, props[what]).map((m) => (m.startsWith(what) ? m : `${what}: ${m}`)));
+    }
     const ic = s.ingressController;
     if (ic) {
+      out.push(...booleanProblems('ingressController hostNetwork', props.ingressController?.hostNetwork));
       out.push(...dnsLabelProblems('ingressController namespace', ic.namespace), ...labelProblems('ingressController podLabels', ic.podLabels));
       if (!ic.podLabels || Object.keys(ic.podLabels).length === 0) {
         out.push(`ingressController podLabels is empty, which would let every pod of ${ic.namespace} reach exposed pods; give the controller pods' labels, e.g. { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }`);
@@ -208,11 +217,11 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
   return {
     name,
     namespaceLabel: props.namespaceLabel ?? 'kubernetes.io/metadata.name',
-    allowedIngressNamespaces: [...new Set(props.allowedIngressNamespaces ?? [])],
+    allowedIngressNamespaces: [...new Set(asList(props.allowedIngressNamespaces))],
     dns: {
       namespace: props.dns?.namespace ?? 'kube-system',
       podLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' },
-      ports: props.dns?.ports ?? [Port.udp(53), Port.tcp(53)],
+      ports: props.dns?.ports === undefined ? [Port.udp(53), Port.tcp(53)] : portsOf(props.dns.ports),
       nodeLocalIp: props.dns?.nodeLocalDnsIp,
     },
     nodeCidrs: ipBlocks(props.nodeCidrs),
@@ -224,6 +233,14 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
       className: props.ingressController.className,
     },
   };
+}
+
+/** How a construct appears in a problem's path: projects and their parts by name, others by id. */
+function displayName(c: IConstruct): string {
+  const named = c as { readonly isIsolatedProject?: boolean; readonly isProjectPart?: boolean; readonly isWorkspace?: boolean; readonly name?: unknown };
+  if (typeof named.name !== 'string' || named.name === '') return c.node.id;
+  if (named.isWorkspace) return `Workspace:${named.name}`;
+  return named.isIsolatedProject || named.isProjectPart ? named.name : c.node.id;
 }
 
 function isProject(c: IConstruct): c is IsolatedProject {

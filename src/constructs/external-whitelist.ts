@@ -1,5 +1,5 @@
 import { RuleSpec } from '../render/model';
-import { IpBlock, ipBlocks } from '../values/ip-block';
+import { cidrListProblems, IpBlock, ipBlocks } from '../values/ip-block';
 import { AllowListEntry, AllowListEntryProps } from './entry';
 import { IsolatedProject } from './project';
 
@@ -19,18 +19,21 @@ export class ExternalWhitelist extends AllowListEntry {
 
   constructor(project: IsolatedProject, name: string, props: ExternalWhitelistProps) {
     super(project, name, props);
-    this.blocks = ipBlocks(props.cidrs);
+    this.blocks = ipBlocks(props?.cidrs);
+    this.cidrsGiven = props?.cidrs;
   }
+
+  private readonly cidrsGiven: unknown;
 
   protected describePeers(): string {
     return this.blocks.map(String).join(', ') || 'no CIDR';
   }
 
   protected peerProblems(): string[] {
-    if (this.blocks.length === 0) {
+    if (this.cidrsGiven === undefined || (Array.isArray(this.cidrsGiven) && this.cidrsGiven.length === 0)) {
       return ['cidrs is empty, which in a NetworkPolicy would mean everyone; list at least one CIDR (IpBlock.anyIpv4() opens to every address on purpose)'];
     }
-    return this.blocks.flatMap((b) => b.problems);
+    return cidrListProblems('cidrs', this.cidrsGiven);
   }
 
   protected rules(): RuleSpec[] {

@@ -68,7 +68,7 @@ export function emitDefinition(model: ImportModel, options: EmitOptions = {}): s
   for (const ws of model.workspaces) {
     line();
     comment(`=== Workspace ${ws.name} (${ws.source}): ${ws.networkIsolation ? 'workspace network isolation on' : 'workspace network isolation off'} ===`);
-    if (ws.projects.length === 0) comment('No namespace of this workspace is in the input.');
+    if (ws.projects.length === 0) comment('No namespace of this workspace is imported (the import report says why, if the input has any).');
     const wsVar = ws.projects.length ? identifier(camel(ws.name), 'Workspace') : undefined;
     const decl = `new ${use('Workspace')}(cluster, ${lit(ws.name)}${ws.networkIsolation ? ', { networkIsolation: true }' : ''});`;
     line(wsVar ? `const ${wsVar} = ${decl}` : decl);

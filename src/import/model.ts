@@ -8,6 +8,7 @@ import type { Labels } from '../k8s/names';
 import type { ServicePort } from '../values/service';
 import { stableJson } from '../k8s/read';
 import type { KubeObject } from '../k8s/read';
+import { reservedNamespaceReason } from '../values/reserved';
 import { ImportReportItem, ImportSeverity, sortReport } from './report';
 
 /** Options of the KubeSphere import. */
@@ -123,6 +124,8 @@ export const KS = {
   snatAnnotation: 'kubesphere.io/snat-node-ips',
   /** Hard-coded in the controller ("TODO: configure it"). */
   nodeLocalDnsIp: '169.254.25.10',
+  /** Where the controller looks for the kube-dns / coredns Service. */
+  dnsNamespace: 'kube-system',
   configMap: 'kubesphere-config',
   configNamespace: 'kubesphere-system',
 } as const;
@@ -229,9 +232,21 @@ export function buildModel(objects: readonly KubeObject[], options: ImportOption
     return { isolation: 'none', workspace, why: `isolation is off: no ${KS.isolateAnnotation}: enabled annotation, and workspace ${workspace} is not isolated` };
   };
 
+  // netiso refuses projects named like the cluster's own namespaces (DNS, allowed, kube-*).
+  const reservedMode = (name: string, mode: Mode): Mode => {
+    const reason = reservedNamespaceReason(name, { dnsNamespace: KS.dnsNamespace, allowedIngressNamespaces: config.allowedIngressNamespaces });
+    if (!reason || 'skip' in mode) return mode;
+    return mode.isolation === 'none'
+      ? { severity: 'note', workspace: mode.workspace, skip: `not imported: netiso keeps the cluster's own namespaces out of its projects (${reason}); KubeSphere does not isolate it either, so nothing changes` }
+      : {
+        severity: 'skipped',
+        workspace: mode.workspace,
+        skip: `KubeSphere isolates it (${mode.why}), but netiso keeps the cluster's own namespaces out of its projects (${reason}); not imported, so after the cutover it is not isolated`,
+      };
+  };
   const modes = new Map<string, Mode>();
   for (const ns of inputs.namespaces.values()) {
-    const mode = modeOf(ns);
+    const mode = reservedMode(ns.metadata!.name!, modeOf(ns));
     modes.set(ns.metadata!.name!, mode);
     if ('skip' in mode) add(mode.severity, { kind: 'Namespace', name: ns.metadata!.name! }, mode.skip);
   }
@@ -538,7 +553,7 @@ function readConfig(cm: KubeObject | undefined, add: Add): Config {
  * and the pods of Service `kube-system/kube-dns` (or `coredns`) on that Service's ports.
  */
 function dnsModel(services: Map<string, KubeObject>, needed: boolean, add: Add): ImportModel['dns'] {
-  const svc = ['kube-dns', 'coredns'].map((n) => services.get(`kube-system/${n}`))
+  const svc = ['kube-dns', 'coredns'].map((n) => services.get(`${KS.dnsNamespace}/${n}`))
     .find((s) => s && Object.keys(labels(path(s, 'spec', 'selector'))).length > 0);
   if (!svc) {
     if (needed) {

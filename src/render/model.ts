@@ -2,6 +2,7 @@ import { IpBlock } from '../values/ip-block';
 import { Labels } from '../k8s/names';
 import { Port } from '../values/port';
 import { PeerSpec, RuleSpec } from '../values/peer-spec';
+import { KUBESPHERE_NAMESPACE_LABEL, MANAGED_BY_LABEL, WORKSPACE_LABEL } from '../values/reserved';
 
 export type { PeerSpec, RuleSpec };
 
@@ -14,11 +15,10 @@ export interface Manifest {
 }
 
 /** Label every generated object carries, so tools and prune logic can tell netiso's objects apart. */
-export const MANAGED_BY: Labels = { 'app.kubernetes.io/managed-by': 'netiso' };
+export const MANAGED_BY: Labels = { [MANAGED_BY_LABEL]: 'netiso' };
 
 /** Namespace labels KubeSphere uses; netiso puts them on the Namespaces it emits. */
-export const WORKSPACE_LABEL = 'kubesphere.io/workspace';
-export const KUBESPHERE_NAMESPACE_LABEL = 'kubesphere.io/namespace';
+export { KUBESPHERE_NAMESPACE_LABEL, WORKSPACE_LABEL };
 
 /** How a project is isolated (KubeSphere: project isolation overrides workspace isolation). */
 export type IsolationMode = 'project' | 'workspace' | 'none';

@@ -73,12 +73,12 @@ export const FIXTURES: readonly Fixture[] = [
         ],
       },
       'demo-2': {},
-      'kube-system': {},
     },
     report: [
       { severity: 'changed', object: 'NamespaceNetworkPolicy demo/policy-to-d4e5f6', says: 'KubeSphere allowed its port TCP 80' },
       { severity: 'note', object: 'Input other objects', says: 'Deployment ×1' },
       { severity: 'note', object: 'Namespace default', says: 'has no kubesphere.io/workspace label' },
+      { severity: 'note', object: 'Namespace kube-system', says: 'KubeSphere does not isolate it either' },
     ],
   },
   {
