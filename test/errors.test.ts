@@ -168,6 +168,8 @@ describe('definitions that would pass but must not', () => {
     new InternalWhitelist(p, 'nothing', { direction: Direction.EGRESS, peers: [InternalPeer.project(undefined as never), InternalPeer.service(undefined as never)] });
     new ProjectService(p, 'api', { selector: { app: 'api' }, ports: 80 as never });
     new ExternalWhitelist(p, 'typo', { direction: Direction.INGRESS, cidrs: ['10.0.0.1'], podSelector: ['app'] as never });
+    new Workload(p, 'web', { labels: { app: 'web' }, ports: 80 as never });
+    new Workload(p, 'api', { labels: { app: 'api' }, ports: [8080] as never });
     project(cluster, 'other', { workspace: ws });
     expect(problems(cluster)).toEqual([
       'allowedIngressNamespaces must be a list, e.g. ["monitoring"]; got "monitoring"',
@@ -186,6 +188,8 @@ describe('definitions that would pass but must not', () => {
       'demo/api: Service demo/api: ports must be a list, e.g. [{ port: 80 }]; got 80',
       'demo/typo: podSelector must be an object of label key/value pairs, got ["app"]',
       'demo/typo: CIDR "10.0.0.1" is missing a prefix length; did you mean "10.0.0.1/32"?',
+      'demo/workload:web: ports must be a list, e.g. [{ containerPort: 80 }]; got 80',
+      'demo/workload:api: workload api: port 8080 is not a container port; write { containerPort: 8080 }',
     ]);
   });
 
