@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import { ClusterSettings, Manifest } from '../render/model';
-import { cidrListProblems, IpBlock, ipBlocks, isStrictIp } from '../values/ip-block';
+import { cidrListProblems, IpBlock, ipBlocks, ipv4OfMapped, isStrictIp } from '../values/ip-block';
+import { compare } from '../k8s/compare';
 import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
 import { asList, booleanProblems, listProblems } from '../values/checks';
 import { Port, portListProblems, portsOf } from '../values/port';
@@ -19,6 +20,13 @@ export interface DnsProps {
   readonly ports?: readonly Port[];
   /** NodeLocal DNSCache address (KubeSphere installs it at 169.254.25.10). @default none */
   readonly nodeLocalDnsIp?: string;
+  /**
+   * Ports allowed to `nodeLocalDnsIp`, when they differ from the DNS pods' (NodeLocal DNSCache
+   * answers DNS only, CoreDNS may also serve metrics on 9153). Port numbers only: a named port
+   * matches pods, and NodeLocal DNS listens on the node.
+   * @default `ports`
+   */
+  readonly nodeLocalDnsPorts?: readonly Port[];
 }
 
 /**
@@ -74,6 +82,15 @@ export interface ClusterProps {
   readonly tunnelCidrs?: ReadonlyArray<string | IpBlock>;
   /** The ingress controller that `Ingress`-mode exposures are reached through. @default none */
   readonly ingressController?: IngressControllerProps;
+  /**
+   * Node addresses every isolated project admits, on every port, in project and workspace
+   * isolation alike: KubeSphere's `kubesphere.io/snat-node-ips` node annotations, for traffic
+   * that reaches the pods with a node's address after SNAT. `netiso-isolation` gets them as
+   * `/32` (IPv6 `/128`) ipBlocks, as KubeSphere's `nsnp-network-isolate` does. For new setups
+   * prefer `nodeCidrs` with `ExposedService`, which admits node addresses only to exposed pods.
+   * @default []
+   */
+  readonly snatNodeIps?: readonly string[];
   /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
   readonly outdir?: string;
 }
@@ -197,6 +214,18 @@ export class Cluster extends App {
     if (s.dns.nodeLocalIp !== undefined && !isStrictIp(s.dns.nodeLocalIp)) {
       out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
     }
+    out.push(...portListProblems('DNS nodeLocalDnsPorts', props.dns?.nodeLocalDnsPorts).map((m) => (m.startsWith('DNS') ? m : `DNS nodeLocalDnsPorts: ${m}`)));
+    for (const port of portsOf(props.dns?.nodeLocalDnsPorts)) {
+      if (typeof port.port === 'string') {
+        out.push(`DNS nodeLocalDnsPorts: ${port} is a named port, which only matches pods; NodeLocal DNS listens on the node, so give its port number, e.g. Port.${port.protocol.toLowerCase()}(53)`);
+      }
+    }
+    out.push(...listProblems('snatNodeIps', props.snatNodeIps, `[${typeof props.snatNodeIps === 'string' ? JSON.stringify(props.snatNodeIps) : '"192.168.0.11"'}]`));
+    for (const ip of s.snatNodeIps) {
+      const ipv4 = ipv4OfMapped(ip);
+      if (ipv4) out.push(`snatNodeIps: ${JSON.stringify(ip)} is an IPv4-mapped IPv6 address, which no IPv4 connection comes from; write "${ipv4}"`);
+      else if (!isStrictIp(ip)) out.push(`snatNodeIps: ${JSON.stringify(ip)} is not an IP address; list node addresses like "192.168.0.11"`);
+    }
     for (const what of ['nodeCidrs', 'tunnelCidrs'] as const) {
       out.push(...cidrListProblems(what, props[what]).map((m) => (m.startsWith(what) ? m : `${what}: ${m}`)));
     }
@@ -214,6 +243,7 @@ export class Cluster extends App {
 }
 
 function settingsOf(name: string, props: ClusterProps): ClusterSettings {
+  const ports = props.dns?.ports === undefined ? [Port.udp(53), Port.tcp(53)] : portsOf(props.dns.ports);
   return {
     name,
     namespaceLabel: props.namespaceLabel ?? 'kubernetes.io/metadata.name',
@@ -221,9 +251,12 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
     dns: {
       namespace: props.dns?.namespace ?? 'kube-system',
       podLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' },
-      ports: props.dns?.ports === undefined ? [Port.udp(53), Port.tcp(53)] : portsOf(props.dns.ports),
+      ports,
       nodeLocalIp: props.dns?.nodeLocalDnsIp,
+      nodeLocalPorts: props.dns?.nodeLocalDnsPorts === undefined ? ports : portsOf(props.dns.nodeLocalDnsPorts),
     },
+    // Sorted as strings, as KubeSphere sorts them; the order is not significant.
+    snatNodeIps: [...new Set(asList(props.snatNodeIps))].sort(compare),
     nodeCidrs: ipBlocks(props.nodeCidrs),
     tunnelCidrs: ipBlocks(props.tunnelCidrs),
     ingressController: props.ingressController && {

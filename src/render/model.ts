@@ -36,6 +36,8 @@ export interface ClusterSettings {
   readonly tunnelCidrs: readonly IpBlock[];
   /** The ingress controller that `Ingress` exposures are reached through; undefined when none is configured. */
   readonly ingressController?: IngressControllerSettings;
+  /** Node addresses every isolated project admits (KubeSphere's `kubesphere.io/snat-node-ips`), sorted. */
+  readonly snatNodeIps: readonly string[];
 }
 
 /** Where the ingress controller runs, for the rule that lets it reach exposed pods. */
@@ -55,6 +57,8 @@ export interface DnsSettings {
   readonly ports: readonly Port[];
   /** NodeLocal DNSCache address, e.g. 169.254.25.10; undefined when the cluster has none. */
   readonly nodeLocalIp?: string;
+  /** Ports allowed to `nodeLocalIp`. */
+  readonly nodeLocalPorts: readonly Port[];
 }
 
 /** A NetworkPolicy before it is turned into a manifest. */

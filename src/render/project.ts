@@ -39,11 +39,12 @@ export function isolationPolicy(cluster: ClusterSettings, project: ProjectInput)
     ? { kind: 'workspace', workspace: project.workspace! }
     : { kind: 'namespace', namespace: project.name };
   const allowed: PeerSpec[] = cluster.allowedIngressNamespaces.map((namespace) => ({ kind: 'namespace', namespace }));
+  const snat: PeerSpec[] = cluster.snatNodeIps.map((ip) => ({ kind: 'ip-block', block: hostBlock(ip) }));
   const egressLocked = project.policies.some((p) => p.egress !== undefined);
   return {
     name: ISOLATION_POLICY_NAME,
     podSelector: {},
-    ingress: [{ peers: [self, ...allowed], ports: [] }],
+    ingress: [{ peers: [self, ...allowed], ports: [] }, ...(snat.length ? [{ peers: snat, ports: [] }] : [])],
     egress: egressLocked ? dnsAndOwnProjectEgress(cluster, project) : undefined,
   };
 }
@@ -53,11 +54,13 @@ function dnsAndOwnProjectEgress(cluster: ClusterSettings, project: ProjectInput)
   if (project.egressWithinProject) rules.push({ peers: [{ kind: 'own-namespace' }], ports: [] });
   const dns = cluster.dns;
   rules.push({ peers: [{ kind: 'namespace', namespace: dns.namespace, podSelector: dns.podLabels }], ports: dns.ports });
-  if (dns.nodeLocalIp) {
-    const bits = dns.nodeLocalIp.includes(':') ? 128 : 32;
-    rules.push({ peers: [{ kind: 'ip-block', block: IpBlock.of(`${dns.nodeLocalIp}/${bits}`) }], ports: dns.ports });
-  }
+  if (dns.nodeLocalIp) rules.push({ peers: [{ kind: 'ip-block', block: hostBlock(dns.nodeLocalIp) }], ports: dns.nodeLocalPorts });
   return rules;
+}
+
+/** The block of one address: `/32`, or `/128` for IPv6. */
+function hostBlock(ip: string): IpBlock {
+  return IpBlock.of(`${ip}/${ip.includes(':') ? 128 : 32}`);
 }
 
 /** Namespace object for a project, carrying the labels that selectors rely on. */

@@ -124,6 +124,12 @@ function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, numb
   return range;
 }
 
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) stands for, or undefined for any other value. */
+export function ipv4OfMapped(value: string): string | undefined {
+  if (!isStrictIp(value) || !value.includes(':')) return undefined;
+  return mappedIpv4([ipaddr.parse(value), 128])?.replace(/\/32$/, '');
+}
+
 /**
  * The IPv4 CIDR an IPv4-mapped IPv6 block (`::ffff:a.b.c.d/96+n`) stands for, or undefined for any
  * other block. Kubernetes accepts such a block, but connections carry IPv4 addresses, which it
