@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'os';
 import { analysisSection } from './analysis';
+import { importSection } from './import';
 import { synthSection } from './synth';
 import { formatTable, Section } from './table';
 
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
   const sections: Section[] = [
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     analysisSection(),
+    importSection({ tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
   ];
 
   const cpus = os.cpus();

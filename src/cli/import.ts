@@ -3,10 +3,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatProblems } from '../errors';
 import { formatReport, importKubeSphereFiles } from '../import';
-import type { DefinitionFile } from '../import';
+import type { ImportReportItem } from '../import';
 import { synthesisProblems } from '../import/verify';
 
-interface ImportCliOptions {
+/** Options of `netiso import-kubesphere`. */
+export interface ImportCliOptions {
+  /** The cluster's definition file; workspace files are written next to it. */
   out: string;
   cluster: string;
   stdout?: boolean;
@@ -33,50 +35,67 @@ export function importCommand(): Command {
     .option('--adopt-services', 'emit the ClusterIP Services that entries name as ProjectServices, so netiso owns them')
     .option('--manage-namespaces', 'emit the Namespace objects, so netiso owns them')
     .action(async (paths: string[], opts: ImportCliOptions) => {
-      const fail = (message: string) => {
-        console.error(`netiso import-kubesphere: ${message}`);
+      try {
+        const result = await importToFiles(paths, opts, (report) => console.error(formatReport(report).trimEnd()));
+        if (opts.stdout) {
+          for (const file of result.files) process.stdout.write(`// ==> ${file.path} <==\n${file.source}\n`);
+          return;
+        }
+        const workspaces = result.files.length - 1;
+        console.log(`wrote ${result.files[0].path} and ${workspaces} workspace file${workspaces === 1 ? '' : 's'} next to it${
+          result.removed.length ? `; removed ${result.removed.join(', ')}` : ''}: review them, then run \`netiso synth\` (npm run synth)`);
+      } catch (e) {
+        console.error(`netiso import-kubesphere: ${(e as Error).message}`);
         process.exitCode = 1;
-      };
-      const dir = path.dirname(opts.out);
-      const baseName = path.basename(opts.out).replace(/\.ts$/, '');
-      let result;
-      try {
-        result = importKubeSphereFiles(paths, {
-          cluster: opts.cluster,
-          egressWithinProject: opts.egressWithinProject ?? false,
-          adoptServices: opts.adoptServices ?? false,
-          manageNamespaces: opts.manageNamespaces ?? false,
-          baseName,
-        });
-      } catch (e) {
-        fail((e as Error).message);
-        return;
       }
-      console.error(formatReport(result.report).trimEnd());
-      if (opts.stdout) {
-        for (const file of result.files) process.stdout.write(`// ==> ${path.join(dir, file.name)} <==\n${file.source}\n`);
-        return;
-      }
-      const targets = result.files.map((f) => path.join(dir, f.name));
-      const stale = earlierImportFiles(dir, baseName).filter((f) => !targets.includes(f));
-      const existing = [...targets.filter((f) => fs.existsSync(f)), ...stale];
-      if (existing.length && !opts.force) {
-        fail(`${existing.join(', ')} ${existing.length === 1 ? 'exists' : 'exist'}; pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'} (and remove the workspace files this import no longer writes), or --out another file`);
-        return;
-      }
-      const problems = await synthesisProblems(result.model, { baseName }, dir);
-      if (problems.length) {
-        fail(`the imported definitions would not synthesize, so nothing was written; fix the input (or report the import's mistake):\n${formatProblems(problems).split('\n').slice(1).join('\n')}`);
-        return;
-      }
-      try {
-        write(dir, result.files, stale);
-      } catch (e) {
-        fail(`cannot write to ${dir}: ${(e as Error).message}; choose another file with --out`);
-        return;
-      }
-      console.log(`wrote ${targets.join(', ')}${stale.length ? `; removed ${stale.join(', ')}` : ''}: review them, then run \`netiso synth\` (npm run synth)`);
     });
+}
+
+/** What {@link importToFiles} did. */
+export interface ImportedFiles {
+  /** The definition files, with the paths they are (or, with `stdout`, would be) written to. */
+  readonly files: ReadonlyArray<{ readonly path: string; readonly source: string }>;
+  /** Workspace files of an earlier import that were removed. */
+  readonly removed: readonly string[];
+}
+
+/**
+ * The work of `netiso import-kubesphere`: imports `paths`, hands the report to `onReport`, and
+ * (unless `stdout`) synthesizes the result in memory and writes it. Throws with a message for
+ * the user when the input cannot be read, files would be overwritten without `force`, or the
+ * result would not synthesize (then nothing is written).
+ */
+export async function importToFiles(paths: readonly string[], opts: ImportCliOptions, onReport: (report: readonly ImportReportItem[]) => void): Promise<ImportedFiles> {
+  const dir = path.dirname(opts.out);
+  const baseName = path.basename(opts.out).replace(/\.ts$/, '');
+  const result = importKubeSphereFiles(paths, {
+    cluster: opts.cluster,
+    egressWithinProject: opts.egressWithinProject ?? false,
+    adoptServices: opts.adoptServices ?? false,
+    manageNamespaces: opts.manageNamespaces ?? false,
+    baseName,
+  });
+  onReport(result.report);
+  const files = result.files.map((f) => ({ path: path.join(dir, f.name), source: f.source }));
+  if (opts.stdout) return { files, removed: [] };
+  const targets = files.map((f) => f.path);
+  const stale = earlierImportFiles(dir, baseName).filter((f) => !targets.includes(f));
+  const existing = [...targets.filter((f) => fs.existsSync(f)), ...stale];
+  if (existing.length && !opts.force) {
+    throw new Error(`${existing.join(', ')} ${existing.length === 1 ? 'exists' : 'exist'}; pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'} (and remove the workspace files this import no longer writes), or --out another file`);
+  }
+  const problems = await synthesisProblems(result.model, { baseName }, dir);
+  if (problems.length) {
+    throw new Error(`the imported definitions would not synthesize, so nothing was written; fix the input (or report the import's mistake):\n${formatProblems(problems).split('\n').slice(1).join('\n')}`);
+  }
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of files) fs.writeFileSync(file.path, file.source);
+    for (const file of stale) fs.rmSync(file);
+  } catch (e) {
+    throw new Error(`cannot write to ${dir}: ${(e as Error).message}; choose another file with --out`);
+  }
+  return { files, removed: stale };
 }
 
 /** Workspace files an earlier import wrote next to `<base>.ts` (recognised by their first line). */
@@ -87,10 +106,4 @@ function earlierImportFiles(dir: string, base: string): string[] {
     .map((f) => path.join(dir, f))
     .filter((f) => fs.readFileSync(f, 'utf8').startsWith('// Imported from KubeSphere'))
     .sort();
-}
-
-function write(dir: string, files: readonly DefinitionFile[], stale: readonly string[]): void {
-  fs.mkdirSync(dir, { recursive: true });
-  for (const file of files) fs.writeFileSync(path.join(dir, file.name), file.source);
-  for (const file of stale) fs.rmSync(file);
 }
