@@ -3,6 +3,7 @@ import type { Labels } from '../k8s/names';
 import type { Direction } from '../values/direction';
 import { DnsModel, dnsModel, snatNodeIps } from './cluster-settings';
 import { Inputs } from './inputs';
+import { KS } from './kubesphere';
 import { namespaceModes, readConfig, workspaceInputs } from './modes';
 import { translateNsnps } from './nsnp';
 import type { PortModel, ServicePortModel } from './ports';
@@ -121,6 +122,9 @@ export function buildModel(inputs: Inputs, options: ImportOptions = {}, report: 
   const { entries, egressLocked, adopted } = translateNsnps(inputs, modes, config, opts.adoptServices, add);
   const dns = dnsModel(inputs.services, egressLocked, add);
   const snat = config.enabled ? snatNodeIps(inputs.snatNodes, add) : [];
+  if (!config.enabled) {
+    for (const node of inputs.snatNodes.keys()) add('note', { kind: 'Node', name: node }, `its ${KS.snatAnnotation} annotation is not carried over: KubeSphere's controller does not run (network.enableNetworkPolicy is not true)`);
+  }
 
   const projects = new Map<string, ProjectModel[]>();
   for (const [name, mode] of [...modes].sort(([a], [b]) => compare(a, b))) {

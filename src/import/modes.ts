@@ -119,10 +119,10 @@ function reserved(name: string, mode: Mode, config: Config): Mode {
   const reason = reservedNamespaceReason(name, { dnsNamespace: KS.dnsNamespace, allowedIngressNamespaces: config.allowedIngressNamespaces });
   if (!reason || 'skip' in mode) return mode;
   return mode.isolation === 'none'
-    ? { severity: 'note', workspace: mode.workspace, skip: `not imported: netiso keeps the cluster's own namespaces out of its projects (${reason}); KubeSphere does not isolate it either, so nothing changes` }
+    ? { severity: 'note', workspace: mode.workspace, skip: `not imported, as one of the cluster's own namespaces, which netiso never makes a project: ${reason}; KubeSphere does not isolate it either, so nothing changes` }
     : {
       severity: 'skipped',
       workspace: mode.workspace,
-      skip: `KubeSphere isolates it (${mode.why}), but netiso keeps the cluster's own namespaces out of its projects (${reason}); not imported, so after the cutover it is not isolated`,
+      skip: `KubeSphere isolates it (${mode.why}), but it is one of the cluster's own namespaces, which netiso never makes a project: ${reason}; not imported, so after the cutover it is not isolated`,
     };
 }
