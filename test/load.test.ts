@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { execFileSync } from 'child_process';
 import { loadDefinitions } from '../src/synth/load';
 
 const src = path.join(__dirname, '..', 'src');
@@ -73,3 +74,22 @@ describe('process.exit in a definition is an error naming the file, and does not
     expect(clusters.clusters[0].projects.map((p) => p.name)).toEqual(['a', 'd']);
   });
 });
+
+test('under Node\'s own require, definitions load again afresh, and one may import another\'s exports', () => {
+  const dir = projects({
+    'a.js': `exports.TEAM = { projects: [] };
+exports.default = function (clusters) { exports.TEAM.projects.push('a'); new IsolatedProject(clusters.cluster('demo'), 'a'); };`,
+    'b.js': `const { TEAM } = require('./a');
+exports.default = function (clusters) { new IsolatedProject(clusters.cluster('demo'), \`b-after-\${TEAM.projects.join('-')}\`); };`,
+  });
+  // Jest has a module cache of its own; the loader lets go of definitions only in Node's.
+  const script = `
+    const { loadDefinitions } = require(${JSON.stringify(path.join(src, 'synth', 'load'))});
+    (async () => {
+      const first = await loadDefinitions(${JSON.stringify(dir)});
+      const second = await loadDefinitions(${JSON.stringify(dir)});
+      console.log(JSON.stringify([first, second].map(({ clusters, problems }) => [problems, clusters.clusters[0].projects.map((p) => p.name)])));
+    })();`;
+  const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: path.join(__dirname, '..'), encoding: 'utf8' });
+  expect(JSON.parse(out)).toEqual([[[], ['a', 'b-after-a']], [[], ['a', 'b-after-a']]]);
+}, 30_000);
