@@ -4,6 +4,7 @@ import * as os from 'os';
 import { analysisSection } from './analysis';
 import { explorerSection } from './explorer';
 import { readerSection } from './reader';
+import { importSection } from './import';
 import { synthSection } from './synth';
 import { formatTable, Section } from './table';
 
@@ -31,6 +32,7 @@ async function main(argv: string[]): Promise<void> {
     analysisSection(),
     explorerSection(),
     readerSection(),
+    importSection({ tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
   ];
 
   const cpus = os.cpus();

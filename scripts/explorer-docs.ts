@@ -7,20 +7,18 @@ import { analyzeCluster, explainCluster } from '../src/report';
 import { diffDist } from '../src/diff/diff';
 import { ExplorerData, explainExplorerData, renderHtml } from '../src/explorer';
 import { diffExplorerData } from '../src/explorer/produce-diff';
-import { renderDefinitions } from '../src/synth/synthesize';
+import { renderTree } from '../src/synth/files';
+import { ClusterSet } from '../src/constructs/cluster-set';
 import { cellCenter, launchChromium, openExplorer } from './chromium';
 
 export const DOCS = path.join(__dirname, '..', 'docs');
 
 /** The committed example pages: `netiso explain` of projects/, and `netiso diff` of a sample change to it. */
-export function exampleExplorers(): Map<string, ExplorerData> {
-  const projects = path.join(__dirname, '..', 'projects');
-  const { clusters, problems } = loadDefinitions(projects);
-  if (problems.length) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+export function exampleExplorers(clusters: ClusterSet): Map<string, ExplorerData> {
   const out = new Map<string, ExplorerData>();
   for (const c of clusters.clusters) out.set(`explorer-${c.name}.html`, explainExplorerData(explainCluster(c), analyzeCluster(c)));
   // The diff sample: the README's pull request (partners over HTTPS, demo-project-2's entry dropped), built in memory.
-  const base = renderDefinitions({ projectsDir: projects }).files;
+  const base = renderTree(clusters.clusters).files;
   const head = new Map(base);
   for (const [file, text] of base) {
     if (file.endsWith('/demo-project/NetworkPolicy.netiso-from-demo-project-2.k8s.yaml')) head.delete(file);
@@ -36,7 +34,10 @@ export function exampleExplorers(): Map<string, ExplorerData> {
 
 async function main(): Promise<void> {
   fs.mkdirSync(DOCS, { recursive: true });
-  for (const [file, data] of exampleExplorers()) fs.writeFileSync(path.join(DOCS, file), renderHtml(data));
+  const { clusters, problems } = await loadDefinitions(path.join(__dirname, '..', 'projects'));
+  if (problems.length) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
+  const examples = exampleExplorers(clusters);
+  for (const [file, data] of examples) fs.writeFileSync(path.join(DOCS, file), renderHtml(data));
   const browser = await launchChromium();
   try {
     const page = await browser.page({ width: 1400, height: 860 });
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
   }
-  console.log(`wrote ${[...exampleExplorers().keys()].join(', ')} and explorer.png in docs/`);
+  console.log(`wrote ${[...examples.keys()].join(', ')} and explorer.png in docs/`);
 }
 
 if (require.main === module) {

@@ -39,7 +39,7 @@ export type { DefineFunction } from './synth/load';
 export { synthesize, renderDefinitions } from './synth/synthesize';
 export type { SynthesizeOptions, SynthesisResult } from './synth/synthesize';
 export { importKubeSphere, importKubeSphereFiles, formatReport } from './import';
-export type { ImportResult, ImportOptions, ImportReportItem, ImportSeverity, EmitOptions, KubeObject } from './import';
+export type { DefinitionFile, ImportResult, ImportOptions, ImportReportItem, ImportSeverity, EmitOptions, KubeObject } from './import';
 export * from './report';
 export { diffDist, formatDiff, readSide, readDistRevision } from './diff';
 export type { DiffFormat, DiffReport, ProjectDiff, FlowGroup, ObjectChanges, Risk, RiskKind, SideNames } from './diff';

@@ -12,14 +12,14 @@ function workspace(files: Record<string, string>): string {
   return dir;
 }
 
-function run(dir: string, ...args: string[]): { code: number; out: string; err: string } {
+async function run(dir: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const log = jest.spyOn(console, 'log').mockImplementation((m) => { out.push(String(m)); });
   const error = jest.spyOn(console, 'error').mockImplementation((m) => { err.push(String(m)); });
   process.exitCode = 0;
   try {
-    main(['node', 'netiso', 'synth', '--projects', path.join(dir, 'projects'), '--outdir', path.join(dir, 'dist'), ...args]);
+    await main(['node', 'netiso', 'synth', '--projects', path.join(dir, 'projects'), '--outdir', path.join(dir, 'dist'), ...args]);
     return { code: Number(process.exitCode ?? 0), out: out.join('\n'), err: err.join('\n') };
   } finally {
     log.mockRestore();
@@ -35,18 +35,18 @@ export default function (clusters: any) {
   new n.ExternalWhitelist(p, 'office', { direction: 'ingress', cidrs: ['192.168.0.0/24'] });
 }`;
 
-test('synth writes the tree and prints a summary', () => {
+test('synth writes the tree and prints a summary', async () => {
   const dir = workspace({ 'web.ts': good });
-  const result = run(dir);
+  const result = await run(dir);
   expect(result.code).toBe(0);
   expect(result.out).toMatch(/^synthesized 1 cluster, 1 project, 3 objects into .*: 5 files written, 0 unchanged, 0 removed/);
   expect(fs.readdirSync(path.join(dir, 'dist', 'prod', 'web')).sort()).toEqual([
     'Namespace.web.k8s.yaml', 'NetworkPolicy.netiso-isolation.k8s.yaml', 'NetworkPolicy.netiso-office.k8s.yaml', 'kustomization.yaml',
   ]);
-  expect(run(dir, '--check').code).toBe(0);
+  expect((await run(dir, '--check')).code).toBe(0);
 });
 
-test('every problem of every file is printed, the exit code is 1 and nothing is written', () => {
+test('every problem of every file is printed, the exit code is 1 and nothing is written', async () => {
   const dir = workspace({
     'a.ts': `
 const n = require(${JSON.stringify(src)});
@@ -57,7 +57,7 @@ export default function (clusters: any) {
     'b.ts': 'export default function () { throw new Error("boom"); }',
     'c.ts': 'export const nothing = 1;',
   });
-  const result = run(dir);
+  const result = await run(dir);
   expect(result.code).toBe(1);
   expect(result.err.split('\n')).toEqual([
     'netiso found 4 problems; nothing was written:',
@@ -69,19 +69,19 @@ export default function (clusters: any) {
   expect(fs.existsSync(path.join(dir, 'dist'))).toBe(false);
 });
 
-test('--check reports a stale output directory', () => {
+test('--check reports a stale output directory', async () => {
   const dir = workspace({ 'web.ts': good });
-  run(dir);
+  await run(dir);
   fs.writeFileSync(path.join(dir, 'dist', 'prod', 'web', 'NetworkPolicy.netiso-office.k8s.yaml'), 'edited');
-  const result = run(dir, '--check');
+  const result = await run(dir, '--check');
   expect(result.code).toBe(1);
   expect(result.err).toContain('prod/web/NetworkPolicy.netiso-office.k8s.yaml (missing or differs)');
   expect(result.err).toMatch(/; run `netiso synth --projects \S+ --outdir \S+` and commit the result:/);
 });
 
-test('a file that throws something other than an Error is reported by its value', () => {
+test('a file that throws something other than an Error is reported by its value', async () => {
   const dir = workspace({ 'odd.ts': 'export default function () { throw "not an error"; }' });
-  const result = run(dir);
+  const result = await run(dir);
   expect(result.code).toBe(1);
   expect(result.err).toMatch(/projects\/odd\.ts: its definition threw: not an error$/m);
 });

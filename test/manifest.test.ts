@@ -5,7 +5,7 @@ import * as manifestModule from '../src/render/manifest';
 import { renderTree } from '../src/synth/files';
 import { loadDefinitions } from '../src/synth/load';
 
-test('manifestOf equals the cdk8s-plus L1 conversion for every object of the example projects', () => {
+test('manifestOf equals the cdk8s-plus L1 conversion for every object of the example projects', async () => {
   const original = manifestModule.manifestOf;
   const kinds = new Set<string>();
   const mismatches: unknown[] = [];
@@ -19,7 +19,7 @@ test('manifestOf equals the cdk8s-plus L1 conversion for every object of the exa
     return ours;
   });
   try {
-    const { clusters, problems } = loadDefinitions(path.join(__dirname, '..', 'projects'));
+    const { clusters, problems } = await loadDefinitions(path.join(__dirname, '..', 'projects'));
     expect(problems).toEqual([]);
     renderTree(clusters.clusters);
   } finally {

@@ -7,16 +7,20 @@ import { listFiles } from '../src/k8s/files';
 // Every definition file under projects/ is snapshot-tested: adding a file adds its snapshot.
 const root = path.join(__dirname, '..');
 const projectsDir = path.join(root, 'projects');
-const { clusters, problems } = loadDefinitions(projectsDir);
-const tree = renderTree(clusters.clusters);
+let loaded: Awaited<ReturnType<typeof loadDefinitions>>;
+let tree: ReturnType<typeof renderTree>;
+beforeAll(async () => {
+  loaded = await loadDefinitions(projectsDir);
+  tree = renderTree(loaded.clusters.clusters);
+});
 
 test('project definitions load without problems', () => {
-  expect(problems).toEqual([]);
+  expect(loaded.problems).toEqual([]);
 });
 
 describe.each(definitionFiles(projectsDir).map((f) => path.basename(f)))('projects/%s', (file) => {
   test('synthesizes to its snapshot', () => {
-    const dirs = clusters.clusters.flatMap((c) => c.projects
+    const dirs = loaded.clusters.clusters.flatMap((c) => c.projects
       .filter((p) => p.definedIn && path.basename(p.definedIn) === file)
       .map((p) => `${c.name}/${p.name}/`));
     expect(dirs.length).toBeGreaterThan(0);

@@ -16,18 +16,18 @@ describe('fast path vs cdk8s synthesis', () => {
   beforeAll(() => { outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-identity-')); });
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
-  const cases: Array<[string, (clusters: ClusterSet) => void]> = [
-    ['the example projects', (clusters) => {
-      const { problems } = loadDefinitions(path.join(__dirname, '..', 'projects'), clusters);
+  const cases: Array<[string, (clusters: ClusterSet) => void | Promise<void>]> = [
+    ['the example projects', async (clusters) => {
+      const { problems } = await loadDefinitions(path.join(__dirname, '..', 'projects'), clusters);
       expect(problems).toEqual([]);
     }],
     ['generated benchmark projects', (clusters) => generateProjects(clusters, 4)],
   ];
 
-  test.each(cases)('%s: every manifest file is byte-identical', (name, define) => {
+  test.each(cases)('%s: every manifest file is byte-identical', async (name, define) => {
     const root = path.join(outdir, name.replace(/\W+/g, '-'));
     const clusters = new ClusterSet({ outdir: root });
-    define(clusters);
+    await define(clusters);
     const fast = renderTree(clusters.clusters).files;
     for (const cluster of clusters.clusters) cluster.synth();
 

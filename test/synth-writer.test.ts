@@ -239,7 +239,7 @@ describe('writeTree killed mid-run', () => {
 });
 
 describe('synthesize', () => {
-  test('a validation error writes nothing and leaves dist/ intact', () => {
+  test('a validation error writes nothing and leaves dist/ intact', async () => {
     writeFirst();
     const before = snapshot(dist);
     const projects = path.join(work, 'projects');
@@ -248,7 +248,7 @@ describe('synthesize', () => {
       import { IsolatedProject } from ${JSON.stringify(path.join(ROOT, 'src'))};
       export default function (clusters: any) { new IsolatedProject(clusters.cluster('c'), 'Not_A_Name'); }
     `);
-    expect(() => synthesize({ projectsDir: projects, outdir: dist })).toThrow(SynthesisError);
+    await expect(synthesize({ projectsDir: projects, outdir: dist })).rejects.toThrow(SynthesisError);
     expect(snapshot(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
   });

@@ -1,4 +1,10 @@
-import { dnsLabelProblems, IpBlock, isPortName, isStrictIp, labelProblems, mergePorts, Port, PROTOCOLS } from '../src';
+import {
+  derivedNameProblems, dns1035LabelProblems, dnsLabelProblems, IpBlock, isPortName, isStrictIp, labelProblems, mergePorts, Port, PROTOCOLS,
+} from '../src';
+import { show } from '../src/values/checks';
+import { cidrListProblems } from '../src/values/ip-block';
+import { portListProblems, suggestPortName } from '../src/values/port';
+import { reservedNamespaceReason } from '../src/values/reserved';
 import { PROTOCOLS as ENGINE_PROTOCOLS, compilePorts } from '../src/analysis';
 
 describe('Port', () => {
@@ -116,4 +122,74 @@ describe('names and labels', () => {
 test('legacy IPv4 forms that Kubernetes rejects are not CIDRs', () => {
   expect(IpBlock.of('10.1/16').problems).toEqual([expect.stringContaining('is not a valid CIDR')]);
   expect(IpBlock.of('10.0.0').problems).toEqual([expect.stringContaining('is not a valid CIDR')]);
+});
+
+describe('Kubernetes name rules beyond DNS-1123 labels', () => {
+  test('Service names are DNS-1035 labels: they start with a letter', () => {
+    expect(dns1035LabelProblems('Service name', 'web-9')).toEqual([]);
+    expect(dns1035LabelProblems('Service name', '9lives')).toEqual([
+      'Service name "9lives" is not a DNS-1035 label; start it with a letter, e.g. "svc-9lives" (Kubernetes requires Service names to start with a letter)',
+    ]);
+    expect(dns1035LabelProblems('Service name', 'Web')).toEqual([expect.stringContaining('is not a DNS-1123 label; did you mean "web"?')]);
+  });
+
+  test('a name netiso derives another from keeps the derived name to 63 characters', () => {
+    expect(derivedNameProblems('entry name', 'x'.repeat(56), 'netiso-', 'NetworkPolicy')).toEqual([]);
+    expect(derivedNameProblems('entry name', 'x'.repeat(57), 'netiso-', 'NetworkPolicy')).toEqual([
+      `entry name "${'x'.repeat(57)}" is 57 characters long, so its NetworkPolicy netiso-${'x'.repeat(57)} would be 64; use at most 56 characters`,
+    ]);
+    // A name that is no label at all gets the label's own message.
+    expect(derivedNameProblems('entry name', 'A_b', 'netiso-', 'NetworkPolicy')).toEqual([expect.stringContaining('is not a DNS-1123 label')]);
+  });
+
+  test('port name suggestions are valid port names, or none', () => {
+    expect(['HTTP', 'metrics_port', 'Very Long Port Name', '8080', '--'].map(suggestPortName)).toEqual(['http', 'metrics-port', 'very-long-port', undefined, undefined]);
+  });
+});
+
+describe('reserved namespaces', () => {
+  const cluster = { dnsNamespace: 'kube-system', allowedIngressNamespaces: ['kubesphere-system'], ingressControllerNamespace: 'ingress' };
+  test.each(['kube-system', 'kube-public', 'kube-node-lease', 'kube-anything', 'kubesphere-system', 'ingress'])('%s is reserved', (name) => {
+    expect(reservedNamespaceReason(name, cluster)).toEqual(expect.any(String));
+  });
+  test.each(['default', 'kubesphere-monitoring-system', 'kube', 'team-kube-system'])('%s is not', (name) => {
+    expect(reservedNamespaceReason(name, cluster)).toBeUndefined();
+  });
+});
+
+describe('IPv4-mapped IPv6', () => {
+  test.each([
+    ['::ffff:10.0.0.0/104', '10.0.0.0/8'],
+    ['::ffff:192.168.1.1/128', '192.168.1.1/32'],
+    ['::ffff:0:0/96', '0.0.0.0/0'],
+  ])('%s is refused with the IPv4 CIDR it stands for', (cidr, ipv4) => {
+    expect(IpBlock.of(cidr).problems).toEqual([`CIDR "${cidr}" is an IPv4-mapped IPv6 block, which matches no IPv4 traffic; write the IPv4 CIDR "${ipv4}"`]);
+  });
+
+  test('blocks that only contain mapped addresses are ordinary IPv6', () => {
+    expect(IpBlock.of('::/0').problems).toEqual([]);
+    expect(IpBlock.of('::/80').problems).toEqual([]);
+  });
+});
+
+describe('runtime types of list props', () => {
+  test('show() prints data as JSON and value objects as they read', () => {
+    expect([show('a'), show(80), show(undefined), show([1, 'x']), show({ cidr: 'c' }), show(Port.tcp(80)), show(IpBlock.of('10.0.0.0/8')), show(() => 1)])
+      .toEqual(['"a"', '80', 'undefined', '[1,"x"]', '{"cidr":"c"}', 'TCP 80', '10.0.0.0/8', 'a function']);
+  });
+
+  test('ports and CIDRs of the wrong type are problems, never exceptions', () => {
+    expect(portListProblems('ports', [Port.tcp(80), 443, '8080', 'http', { port: 1 }])).toEqual([
+      'ports[1] is 443, not a Port; write Port.tcp(443)',
+      'ports[2] is "8080", not a Port; write Port.tcp(8080)',
+      'ports[3] is "http", not a Port; write Port.tcp("http")',
+      'ports[4] is {"port":1}, not a Port; write Port.tcp(80), Port.udp(53) or Port.of({ protocol, port, endPort })',
+    ]);
+    expect(portListProblems('ports', undefined)).toEqual([]);
+    expect(cidrListProblems('cidrs', ['10.0.0.0/8', 7, IpBlock.of('10.0.0.1/8')])).toEqual([
+      'cidrs[1] is 7, not a CIDR; write a string like "10.0.0.0/8" or IpBlock.of(cidr, except)',
+      'CIDR "10.0.0.1/8" has host bits set; did you mean "10.0.0.0/8"?',
+    ]);
+    expect(IpBlock.of('10.0.0.0/8', '10.1.0.0/16' as never).problems).toEqual(['except must be a list, e.g. ["10.1.0.0/16"]; got "10.1.0.0/16"']);
+  });
 });

@@ -50,7 +50,7 @@ export function diffCommand(): Command {
     .option('--cni <profile[,profile]>', `analyse as this dataplane enforces it; two profiles compare the dataplanes (${Object.keys(CNI_NAMES).join(', ')})`)
     .option('--pairs', 'also list every changed pair of workloads (or workload and address range)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action((base: string, head: string | undefined, opts: DiffOptions) => {
+    .action(async (base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         const dataplanes = parseCni(opts.cni);
         const sameTree = head === undefined && !opts.synth && (opts.cni ?? '').includes(',');
@@ -67,7 +67,7 @@ export function diffCommand(): Command {
         const headSide: DiffSide = sameTree
           ? { ...baseSide, role: 'head' }
           : opts.synth
-            ? { role: 'head', spec: '--synth', kind: 'synth', files: renderDefinitions({ projectsDir: opts.projects }).files }
+            ? { role: 'head', spec: '--synth', kind: 'synth', files: (await renderDefinitions({ projectsDir: opts.projects })).files }
             : loadSide('head', head as string, where);
         const options: EngineDiffOptions = {
           names: { base: baseSide.spec, head: sameTree ? baseSide.spec : headSide.spec },

@@ -27,8 +27,8 @@ export function explainCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json', 'html']).default('text'))
     .option('-o, --output <file>', 'with --format html: the file to write; {cluster} in it stands for the cluster name')
     .option('--strict', 'exit 1 when lint finds anything')
-    .action((opts: ExplainOptions) => {
-      const { clusters, problems } = loadDefinitions(opts.projects);
+    .action(async (opts: ExplainOptions) => {
+      const { clusters, problems } = await loadDefinitions(opts.projects);
       if (problems.length) throw new SynthesisError(problems);
       let selected = clusters.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
       if (opts.cluster !== undefined && selected.length === 0) {

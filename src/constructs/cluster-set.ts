@@ -43,15 +43,30 @@ export class ClusterSet {
     return cluster;
   }
 
-  /** @internal Runs `define` with `source` recorded on every project it declares. */
+  /**
+   * @internal Runs `define` with `source` recorded on every project it declares. When `define`
+   * returns a promise (an async definition), the source stays recorded until it settles.
+   */
   public withSource<T>(source: string, define: () => T): T {
+    this.setSource(source);
+    let result: T;
+    try {
+      result = define();
+    } catch (e) {
+      this.setSource(undefined);
+      throw e;
+    }
+    if (isThenable(result)) return Promise.resolve(result).finally(() => this.setSource(undefined)) as T;
+    this.setSource(undefined);
+    return result;
+  }
+
+  private setSource(source: string | undefined): void {
     this.source = source;
     for (const c of this.byName.values()) c.currentSource = source;
-    try {
-      return define();
-    } finally {
-      this.source = undefined;
-      for (const c of this.byName.values()) c.currentSource = undefined;
-    }
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

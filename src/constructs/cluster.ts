@@ -10,10 +10,11 @@ import { namedPeerProblems } from '../cni/compile';
 import { ClusterSettings, Manifest } from '../render/model';
 import type { NamedPeer } from '../values/peer-spec';
 import { GatewayProps, dataplaneProblems, dataplaneSettings } from './cluster-dataplane';
-import { IpBlock, ipBlocks } from '../values/ip-block';
+import { cidrListProblems, IpBlock, ipBlocks, ipv4OfMapped, isStrictIp } from '../values/ip-block';
+import { compare } from '../k8s/compare';
 import { dnsLabelProblems, dnsSubdomainProblems, Labels, labelProblems } from '../k8s/names';
-import { Port } from '../values/port';
-import { isStrictIp } from '../values/ip-block';
+import { asList, booleanProblems, listProblems } from '../values/checks';
+import { Port, portListProblems, portsOf } from '../values/port';
 import type { IsolatedProject } from './project';
 import { buildGuardrails, BuiltGuardrails } from '../guardrails/build';
 import { GuardrailProps, resolveGuardrails } from '../guardrails/options';
@@ -29,6 +30,13 @@ export interface DnsProps {
   readonly ports?: readonly Port[];
   /** NodeLocal DNSCache address (KubeSphere installs it at 169.254.25.10). @default none */
   readonly nodeLocalDnsIp?: string;
+  /**
+   * Ports allowed to `nodeLocalDnsIp`, when they differ from the DNS pods' (NodeLocal DNSCache
+   * answers DNS only, CoreDNS may also serve metrics on 9153). Port numbers only: a named port
+   * matches pods, and NodeLocal DNS listens on the node.
+   * @default `ports`
+   */
+  readonly nodeLocalDnsPorts?: readonly Port[];
 }
 
 /**
@@ -100,6 +108,15 @@ export interface ClusterProps {
   readonly apiServerEndpoints?: ReadonlyArray<string | IpBlock>;
   /** The Gateway that `Gateway`-mode exposures attach to. @default none */
   readonly gateway?: GatewayProps;
+  /**
+   * Node addresses every isolated project admits, on every port, in project and workspace
+   * isolation alike: KubeSphere's `kubesphere.io/snat-node-ips` node annotations, for traffic
+   * that reaches the pods with a node's address after SNAT. `netiso-isolation` gets them as
+   * `/32` (IPv6 `/128`) ipBlocks, as KubeSphere's `nsnp-network-isolate` does. For new setups
+   * prefer `nodeCidrs` with `ExposedService`, which admits node addresses only to exposed pods.
+   * @default []
+   */
+  readonly snatNodeIps?: readonly string[];
   /** Output directory for `cdk8s` synthesis (`Cluster.synth()`). @default `dist/<name>` */
   readonly outdir?: string;
   // --- guardrails (see docs/guardrails.md) ---
@@ -184,13 +201,18 @@ export class Cluster extends App {
     return [...collectWarnings(this, this.name), ...(this.guardrailCache?.built.warnings ?? [])];
   }
 
-  /** Every validation problem in this cluster's tree, located by construct path. */
+  /**
+   * Every validation problem in this cluster's tree, located by construct path. Projects and their
+   * parts appear by name (`demo/a/b` for an entry named `a/b`), not by construct id, which
+   * rewrites some names and numbers repeated ones.
+   */
   public problems(): LocatedProblem[] {
     const out: LocatedProblem[] = [];
     for (const c of this.node.findAll()) {
-      for (const message of c.node.validate()) {
-        out.push({ path: c.node.path ? `${this.name}/${c.node.path}` : this.name, message });
-      }
+      const messages = c.node.validate();
+      if (messages.length === 0) continue;
+      const path = [this.name, ...c.node.scopes.slice(1).map(displayName)].join('/');
+      for (const message of messages) out.push({ path, message });
     }
     // Guardrails are derived from the rendered projects, which needs a valid tree.
     if (out.length === 0) out.push(...(this.guardrails()?.problems ?? []));
@@ -253,13 +275,15 @@ export class Cluster extends App {
 
   private settingProblems(): string[] {
     const s = this.settings;
+    const props = this.props;
     const out = [
       ...dnsLabelProblems('cluster name', this.name),
       ...labelProblems('namespaceLabel', { [s.namespaceLabel]: 'x' }),
+      ...listProblems('allowedIngressNamespaces', props.allowedIngressNamespaces, `[${typeof props.allowedIngressNamespaces === 'string' ? JSON.stringify(props.allowedIngressNamespaces) : '"kubesphere-monitoring-system"'}]`),
       ...s.allowedIngressNamespaces.flatMap((n) => dnsLabelProblems('allowed ingress namespace', n)),
       ...dnsLabelProblems('DNS namespace', s.dns.namespace),
       ...labelProblems('DNS podLabels', s.dns.podLabels),
-      ...s.dns.ports.flatMap((p) => p.problems.map((m) => `DNS port: ${m}`)),
+      ...portListProblems('DNS ports', props.dns?.ports).map((m) => (m.startsWith('DNS ports') ? m : `DNS port: ${m}`)),
     ];
     if (Object.keys(s.dns.podLabels).length === 0) {
       out.push(`DNS podLabels is empty, which would allow egress to every pod of ${s.dns.namespace}; give the DNS pods' labels, e.g. { 'k8s-app': 'kube-dns' }`);
@@ -267,10 +291,24 @@ export class Cluster extends App {
     if (s.dns.nodeLocalIp !== undefined && !isStrictIp(s.dns.nodeLocalIp)) {
       out.push(`DNS nodeLocalDnsIp ${JSON.stringify(s.dns.nodeLocalIp)} is not an IP address; use the NodeLocal DNSCache address, e.g. "169.254.25.10"`);
     }
-    out.push(...s.nodeCidrs.flatMap((b) => b.problems.map((m) => `nodeCidrs: ${m}`)));
-    out.push(...s.tunnelCidrs.flatMap((b) => b.problems.map((m) => `tunnelCidrs: ${m}`)));
+    out.push(...portListProblems('DNS nodeLocalDnsPorts', props.dns?.nodeLocalDnsPorts).map((m) => (m.startsWith('DNS') ? m : `DNS nodeLocalDnsPorts: ${m}`)));
+    for (const port of portsOf(props.dns?.nodeLocalDnsPorts)) {
+      if (typeof port.port === 'string') {
+        out.push(`DNS nodeLocalDnsPorts: ${port} is a named port, which only matches pods; NodeLocal DNS listens on the node, so give its port number, e.g. Port.${port.protocol.toLowerCase()}(53)`);
+      }
+    }
+    out.push(...listProblems('snatNodeIps', props.snatNodeIps, `[${typeof props.snatNodeIps === 'string' ? JSON.stringify(props.snatNodeIps) : '"192.168.0.11"'}]`));
+    for (const ip of s.snatNodeIps) {
+      const ipv4 = ipv4OfMapped(ip);
+      if (ipv4) out.push(`snatNodeIps: ${JSON.stringify(ip)} is an IPv4-mapped IPv6 address, which no IPv4 connection comes from; write "${ipv4}"`);
+      else if (!isStrictIp(ip)) out.push(`snatNodeIps: ${JSON.stringify(ip)} is not an IP address; list node addresses like "192.168.0.11"`);
+    }
+    for (const what of ['nodeCidrs', 'tunnelCidrs'] as const) {
+      out.push(...cidrListProblems(what, props[what]).map((m) => (m.startsWith(what) ? m : `${what}: ${m}`)));
+    }
     const ic = s.ingressController;
     if (ic) {
+      out.push(...booleanProblems('ingressController hostNetwork', props.ingressController?.hostNetwork));
       out.push(...dnsLabelProblems('ingressController namespace', ic.namespace), ...labelProblems('ingressController podLabels', ic.podLabels));
       if (!ic.podLabels || Object.keys(ic.podLabels).length === 0) {
         out.push(`ingressController podLabels is empty, which would let every pod of ${ic.namespace} reach exposed pods; give the controller pods' labels, e.g. { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }`);
@@ -290,16 +328,20 @@ export class Cluster extends App {
 }
 
 function settingsOf(name: string, props: ClusterProps): ClusterSettings {
+  const ports = props.dns?.ports === undefined ? [Port.udp(53), Port.tcp(53)] : portsOf(props.dns.ports);
   return {
     name,
     namespaceLabel: props.namespaceLabel ?? 'kubernetes.io/metadata.name',
-    allowedIngressNamespaces: [...new Set(props.allowedIngressNamespaces ?? [])],
+    allowedIngressNamespaces: [...new Set(asList(props.allowedIngressNamespaces))],
     dns: {
       namespace: props.dns?.namespace ?? 'kube-system',
       podLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' },
-      ports: props.dns?.ports ?? [Port.udp(53), Port.tcp(53)],
+      ports,
       nodeLocalIp: props.dns?.nodeLocalDnsIp,
+      nodeLocalPorts: props.dns?.nodeLocalDnsPorts === undefined ? ports : portsOf(props.dns.nodeLocalDnsPorts),
     },
+    // Sorted as strings, as KubeSphere sorts them; the order is not significant.
+    snatNodeIps: [...new Set(asList(props.snatNodeIps))].sort(compare),
     nodeCidrs: ipBlocks(props.nodeCidrs),
     tunnelCidrs: ipBlocks(props.tunnelCidrs),
     ingressController: props.ingressController && {
@@ -310,6 +352,14 @@ function settingsOf(name: string, props: ClusterProps): ClusterSettings {
     },
     ...dataplaneSettings(props),
   };
+}
+
+/** How a construct appears in a problem's path: projects and their parts by name, others by id. */
+function displayName(c: IConstruct): string {
+  const named = c as { readonly isIsolatedProject?: boolean; readonly isProjectPart?: boolean; readonly isWorkspace?: boolean; readonly name?: unknown };
+  if (typeof named.name !== 'string' || named.name === '') return c.node.id;
+  if (named.isWorkspace) return `Workspace:${named.name}`;
+  return named.isIsolatedProject || named.isProjectPart ? named.name : c.node.id;
 }
 
 function isProject(c: IConstruct): c is IsolatedProject {

@@ -1,7 +1,7 @@
 import { PeerSpec, PolicySpec, RuleSpec } from '../render/model';
 import { Direction } from '../values/direction';
-import { Labels, labelProblems } from '../k8s/names';
-import { Port } from '../values/port';
+import { derivedNameProblems, Labels, labelProblems } from '../k8s/names';
+import { Port, portListProblems, portsOf } from '../values/port';
 import { ProjectPart } from './part';
 import { IsolatedProject } from './project';
 
@@ -29,16 +29,20 @@ export abstract class AllowListEntry extends ProjectPart {
 
   constructor(project: IsolatedProject, name: string, props: AllowListEntryProps) {
     super(project, name, 'allow-list entry');
-    this.direction = props.direction;
-    this.ports = props.ports ?? [];
-    this.podSelector = props.podSelector ?? {};
-    this.node.addValidation({ validate: () => this.entryProblems(props) });
+    this.direction = props?.direction;
+    this.ports = portsOf(props?.ports);
+    this.podSelector = props?.podSelector ?? {};
+    this.node.addValidation({ validate: () => this.entryProblems(props ?? {}) });
   }
 
   /** Name of the NetworkPolicy this entry emits. */
   public get policyName(): string { return `netiso-${this.name}`; }
 
   public objectNames(): string[] { return [`NetworkPolicy/${this.policyName}`]; }
+
+  protected nameProblems(what: string): string[] {
+    return derivedNameProblems(`${what} name`, this.name, 'netiso-', 'NetworkPolicy');
+  }
 
   public policies(): PolicySpec[] {
     const rules = this.rules();
@@ -64,7 +68,7 @@ export abstract class AllowListEntry extends ProjectPart {
     return { peers, ports };
   }
 
-  private entryProblems(props: AllowListEntryProps): string[] {
+  private entryProblems(props: Partial<AllowListEntryProps>): string[] {
     const out: string[] = [];
     if (props.direction !== 'ingress' && props.direction !== 'egress') {
       out.push(`direction ${JSON.stringify(props.direction)} is not a direction; use 'ingress' or 'egress'`);
@@ -76,7 +80,7 @@ export abstract class AllowListEntry extends ProjectPart {
         : `project ${this.project.name} uses workspace isolation, where KubeSphere keeps no allow-list entries; set isolation: 'project' on it to use the entry for ${this.describePeers()}`);
     }
     out.push(...labelProblems('podSelector', props.podSelector));
-    for (const p of this.ports) out.push(...p.problems);
+    out.push(...portListProblems('ports', props.ports));
     out.push(...this.peerProblems());
     return out;
   }

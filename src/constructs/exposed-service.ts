@@ -3,8 +3,8 @@ import { matchesNamedPeer, namedPeerProblems } from '../cni/compile';
 import { renderGrpcRoute, renderHttpRoute } from '../render/gateway';
 import { IngressPathSpec, IngressPathType, renderIngress } from '../render/ingress';
 import { Manifest, PeerSpec, PolicySpec } from '../render/model';
-import { IpBlock, ipBlocks } from '../values/ip-block';
-import { annotationProblems, dnsSubdomainProblems } from '../k8s/names';
+import { cidrListProblems, IpBlock, ipBlocks } from '../values/ip-block';
+import { annotationProblems, derivedNameProblems, dns1035LabelProblems, dnsSubdomainProblems } from '../k8s/names';
 import { Port } from '../values/port';
 import { ServicePort, targetPorts } from '../values/service';
 import { addWarning } from '../warnings';
@@ -143,6 +143,11 @@ export class ExposedService extends ProjectService {
 
   /** Name of the NetworkPolicy this exposure emits in an isolated project. */
   public get policyName(): string { return `netiso-expose-${this.name}`; }
+
+  protected nameProblems(what: string): string[] {
+    const own = dns1035LabelProblems(`${what} name`, this.name);
+    return own.length ? own : derivedNameProblems(`${what} name`, this.name, 'netiso-expose-', 'NetworkPolicy');
+  }
 
   public objectNames(): string[] {
     return [
@@ -287,14 +292,14 @@ export class ExposedService extends ProjectService {
         out.push(`externalTrafficPolicy ${JSON.stringify(props.externalTrafficPolicy)} is not a traffic policy; use 'Cluster' or 'Local'`);
       }
     }
-    for (const block of this.clients) out.push(...block.problems.map((m) => `clients: ${m}`));
+    out.push(...cidrListProblems('clients', props.clients).map((m) => (m.startsWith('clients') ? m : `clients: ${m}`)));
     if (!this.viaNodes && this.clients.length) {
       out.push(mode === 'Ingress'
         ? 'clients cannot be filtered in Ingress mode: the pods see the ingress controller\'s address, not the client\'s; remove clients and filter at the controller (ingress-nginx: the nginx.ingress.kubernetes.io/whitelist-source-range annotation in ingress.annotations)'
         : 'clients cannot be filtered in Gateway mode: the pods see the gateway\'s proxies, not the client; remove clients and filter at the Gateway (its implementation\'s client IP policy)');
     }
-    for (const port of props.ports ?? []) {
-      if (port.nodePort === undefined) continue;
+    for (const port of Array.isArray(props.ports) ? props.ports : []) {
+      if (port?.nodePort === undefined) continue;
       if (!this.viaNodes) {
         out.push(`port ${port.port} has nodePort ${port.nodePort}, but in ${mode} mode the Service is ClusterIP and has no node ports; remove nodePort`);
       } else if (!Number.isInteger(port.nodePort) || port.nodePort < 1 || port.nodePort > 65535) {

@@ -1,6 +1,6 @@
 import { RuleSpec } from '../render/model';
 import { ExternalPeer, isExternalPeer } from '../values/external-peer';
-import { IpBlock, ipBlocks } from '../values/ip-block';
+import { cidrListProblems, IpBlock, ipBlocks } from '../values/ip-block';
 import { AllowListEntry, AllowListEntryProps } from './entry';
 import { IsolatedProject } from './project';
 
@@ -25,9 +25,13 @@ export class ExternalWhitelist extends AllowListEntry {
 
   constructor(project: IsolatedProject, name: string, props: ExternalWhitelistProps) {
     super(project, name, props);
-    this.peers = (props.cidrs ?? []).filter(isExternalPeer);
-    this.blocks = [...ipBlocks((props.cidrs ?? []).filter((c): c is string | IpBlock => !isExternalPeer(c))), ...this.peers.flatMap((p) => p.blocks)];
+    const given = Array.isArray(props?.cidrs) ? props.cidrs : [];
+    this.peers = given.filter(isExternalPeer);
+    this.blocks = [...ipBlocks(given.filter((c): c is string | IpBlock => !isExternalPeer(c))), ...this.peers.flatMap((p) => p.blocks)];
+    this.cidrsGiven = props?.cidrs;
   }
+
+  private readonly cidrsGiven: unknown;
 
   protected describePeers(): string {
     return this.blocks.map(String).join(', ') || 'no CIDR';
@@ -36,10 +40,11 @@ export class ExternalWhitelist extends AllowListEntry {
   protected peerProblems(): string[] {
     const named = this.peers.flatMap((p) => p.problems);
     if (named.length) return named;
-    if (this.blocks.length === 0) {
+    if (this.cidrsGiven === undefined || (Array.isArray(this.cidrsGiven) && this.cidrsGiven.length === 0)) {
       return ['cidrs is empty, which in a NetworkPolicy would mean everyone; list at least one CIDR (IpBlock.anyIpv4() opens to every address on purpose)'];
     }
-    return this.blocks.flatMap((b) => b.problems);
+    // Named peers (ExternalPeer) are checked above; the rest must be CIDRs.
+    return cidrListProblems('cidrs', Array.isArray(this.cidrsGiven) ? this.cidrsGiven.filter((c) => !isExternalPeer(c)) : this.cidrsGiven);
   }
 
   protected rules(): RuleSpec[] {

@@ -1,5 +1,5 @@
 import { RuleSpec } from '../render/model';
-import { InternalPeer } from '../values/internal-peer';
+import { InternalPeer, isInternalPeer, peerListProblems } from '../values/internal-peer';
 import { targetPorts } from '../values/service';
 import { AllowListEntry, AllowListEntryProps } from './entry';
 import { IsolatedProject } from './project';
@@ -20,16 +20,19 @@ export class InternalWhitelist extends AllowListEntry {
 
   constructor(project: IsolatedProject, name: string, props: InternalWhitelistProps) {
     super(project, name, props);
-    this.peers = props.peers ?? [];
+    this.peers = Array.isArray(props?.peers) ? props.peers.filter(isInternalPeer) : [];
+    this.peersGiven = props?.peers;
   }
+
+  private readonly peersGiven: unknown;
 
   protected describePeers(): string {
     return this.peers.map(String).join(', ') || 'no peer';
   }
 
   protected peerProblems(): string[] {
-    const out: string[] = [];
-    if (this.peers.length === 0) {
+    const out = peerListProblems('peers', this.peersGiven);
+    if (Array.isArray(this.peersGiven) && this.peersGiven.length === 0) {
       out.push('peers is empty, which in a NetworkPolicy would mean everyone; list at least one InternalPeer (use ExternalWhitelist with IpBlock.anyIpv4() to open to everyone on purpose)');
     }
     for (const peer of this.peers) out.push(...peer.problems(this.project.cluster));

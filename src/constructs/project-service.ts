@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from '../render/manifest';
 import { Manifest, MANAGED_BY } from '../render/model';
-import { Labels } from '../k8s/names';
-import { IServicePeer, ServiceDescription, ServicePort, serviceProblems } from '../values/service';
+import { dns1035LabelProblems, Labels } from '../k8s/names';
+import { IServicePeer, ServiceDescription, ServicePort, serviceSpecProblems } from '../values/service';
 import { ProjectPart } from './part';
 import { IsolatedProject } from './project';
 
@@ -22,8 +22,8 @@ export class ProjectService extends ProjectPart implements IServicePeer {
 
   constructor(project: IsolatedProject, name: string, props: ProjectServiceProps) {
     super(project, name, 'Service');
-    this.props = props;
-    this.node.addValidation({ validate: () => serviceProblems(this.describeService()) });
+    this.props = props ?? ({} as ProjectServiceProps);
+    this.node.addValidation({ validate: () => serviceSpecProblems(this.describeService()) });
   }
 
   public describeService(): ServiceDescription {
@@ -31,6 +31,10 @@ export class ProjectService extends ProjectPart implements IServicePeer {
   }
 
   public objectNames(): string[] { return [`Service/${this.name}`]; }
+
+  protected nameProblems(what: string): string[] {
+    return dns1035LabelProblems(`${what} name`, this.name);
+  }
 
   public manifests(): Manifest[] {
     return [manifestOf<k8s.KubeServiceProps>(k8s.KubeService.GVK, {

@@ -3,9 +3,11 @@ import { IsolationMode, Manifest, PolicySpec } from '../render/model';
 import { ISOLATION_POLICY_NAME, renderProject } from '../render/project';
 import { policyKey } from '../render/policy';
 import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
+import { booleanProblems, show } from '../values/checks';
+import { reservedLabelReason, reservedNamespaceReason } from '../values/reserved';
 import { Cluster } from './cluster';
-import { isProjectPart, ProjectPart, uniqueId } from './part';
-import { Workspace } from './workspace';
+import { declareName, isProjectPart, ProjectPart, uniqueId } from './part';
+import { isWorkspace, Workspace } from './workspace';
 import type { IProjectPeer } from '../values/internal-peer';
 import type { IServicePeer } from '../values/service';
 import { addWarning } from '../warnings';
@@ -57,11 +59,12 @@ export class IsolatedProject extends Chart implements IProjectPeer {
     super(cluster, uniqueId(cluster, name), { disableResourceNameHashes: true });
     this.name = name;
     this.cluster = cluster;
-    this.workspace = props.workspace;
+    this.props = props ?? {};
+    this.workspace = isWorkspace(this.props.workspace) ? this.props.workspace : undefined;
     this.definedIn = cluster.currentSource;
-    this.props = props;
     cluster.registerProject(this);
-    this.node.addValidation({ validate: () => this.problems() });
+    const sameName = declareName(cluster, 'project', name, this);
+    this.node.addValidation({ validate: () => this.problems(sameName) });
   }
 
   /** Effective isolation mode, after applying the workspace default. */
@@ -112,11 +115,20 @@ export class IsolatedProject extends Chart implements IProjectPeer {
     return out;
   }
 
-  private problems(): string[] {
-    const out = [...dnsLabelProblems('project name', this.name), ...labelProblems('namespaceLabels', this.props.namespaceLabels)];
-    if (this.node.id !== this.name) {
-      const first = this.cluster.findProject(this.name);
-      out.push(`project name "${this.name}" is already used${first?.definedIn ? ` in ${first.definedIn}` : ''}; project names must be unique in cluster ${this.cluster.name}`);
+  private problems(sameName: readonly IsolatedProject[]): string[] {
+    const props = this.props;
+    const out = [...dnsLabelProblems('project name', this.name), ...this.reservedNameProblems()];
+    if (sameName[0] !== this) out.push(repeatProblem(this, sameName[0]));
+    if (props.workspace !== undefined && !this.workspace) {
+      out.push(`workspace must be a Workspace construct, e.g. new Workspace(cluster, ${typeof props.workspace === 'string' ? JSON.stringify(props.workspace) : '"team"'}); got ${show(props.workspace)}`);
+    }
+    out.push(...booleanProblems('manageNamespace', props.manageNamespace), ...booleanProblems('egressWithinProject', props.egressWithinProject));
+    out.push(...labelProblems('namespaceLabels', props.namespaceLabels));
+    if (typeof props.namespaceLabels === 'object' && props.namespaceLabels !== null) {
+      for (const key of Object.keys(props.namespaceLabels)) {
+        const reason = reservedLabelReason(key, this.cluster.settings.namespaceLabel);
+        if (reason) out.push(`namespaceLabels sets ${JSON.stringify(key)}, ${reason}`);
+      }
     }
     const mode = this.props.isolation;
     if (mode !== undefined && !['project', 'workspace', 'none'].includes(mode)) {
@@ -132,12 +144,30 @@ export class IsolatedProject extends Chart implements IProjectPeer {
     }
     const seen = new Set<string>([`NetworkPolicy/${ISOLATION_POLICY_NAME}`]);
     // Parts whose name is taken twice are reported by the part itself.
-    for (const part of this.parts.filter((p) => p.node.id === p.name)) {
+    for (const part of this.parts.filter((p) => !p.repeatsName)) {
       for (const name of part.objectNames()) {
-        if (seen.has(name)) out.push(`${part.node.id} emits ${name}, which another part of project ${this.name} already emits; rename one of them`);
+        if (seen.has(name)) out.push(`${part.name} emits ${name}, which another part of project ${this.name} already emits; rename one of them`);
         seen.add(name);
       }
     }
     return out;
   }
+
+  private reservedNameProblems(): string[] {
+    if (typeof this.name !== 'string') return [];
+    const s = this.cluster.settings;
+    const reason = reservedNamespaceReason(this.name, {
+      dnsNamespace: s.dns.namespace, allowedIngressNamespaces: s.allowedIngressNamespaces, ingressControllerNamespace: s.ingressController?.namespace,
+    });
+    return reason ? [`project name "${this.name}" is reserved: ${reason}; choose another name: netiso isolates tenant projects, never the namespaces the cluster itself depends on`] : [];
+  }
+}
+
+/** The problem of a project whose name an earlier project took: where both were declared. */
+function repeatProblem(project: IsolatedProject, first: IsolatedProject): string {
+  const unique = `project names must be unique in cluster ${project.cluster.name}: rename one, or declare it once`;
+  if (first.definedIn && project.definedIn && first.definedIn !== project.definedIn) {
+    return `project ${project.name} is declared in ${first.definedIn} and ${project.definedIn}; ${unique}`;
+  }
+  return `project name "${project.name}" is used twice${project.definedIn ? ` in ${project.definedIn}` : ''}; ${unique}`;
 }

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { isStrictIp } from '../values/ip-block';
+import { asList, listProblems, show } from '../values/checks';
 import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
 import { isPortName, PROTOCOLS, Protocol } from '../values/port';
 import type { Cluster } from './cluster';
@@ -57,9 +58,10 @@ export class Workload extends Construct {
     super(scope, uniqueId(scope, `workload:${name}`));
     const project = 'isIsolatedProject' in scope ? scope : undefined;
     this.name = name;
+    props = props ?? ({} as WorkloadProps);
     this.namespace = project ? project.name : props.namespace ?? '';
     this.labels = props.labels;
-    this.ports = props.ports ?? [];
+    this.ports = asList(props.ports);
     this.ip = props.ip;
     // The engine identifies workloads by namespace/name across the whole cluster, whichever scope
     // declared them, so uniqueness is checked there rather than per construct scope.
@@ -69,7 +71,7 @@ export class Workload extends Construct {
     const key = `${this.namespace}/${name}`;
     const same = byName.get(key);
     if (same) same.push(this); else byName.set(key, [this]);
-    this.node.addValidation({ validate: () => this.problems(project !== undefined, props.namespace, byName!.get(key)!) });
+    this.node.addValidation({ validate: () => [...listProblems('ports', props.ports, '[{ containerPort: 80 }]'), ...this.problems(project !== undefined, props.namespace, byName!.get(key)!)] });
   }
 
   private problems(inProject: boolean, namespace: string | undefined, sameName: readonly Workload[]): string[] {
@@ -93,6 +95,10 @@ export class Workload extends Construct {
     if (this.ip !== undefined && !isStrictIp(this.ip)) out.push(`workload ${this.name}: ip ${JSON.stringify(this.ip)} is not an IP address`);
     const names = new Set<string>();
     for (const p of this.ports) {
+      if (typeof p !== 'object' || p === null) {
+        out.push(`workload ${this.name}: port ${show(p)} is not a container port; write { containerPort: ${typeof p === 'number' ? p : 80} }`);
+        continue;
+      }
       const what = `workload ${this.name}: port ${p.name ?? p.containerPort}`;
       if (!Number.isInteger(p.containerPort) || p.containerPort < 1 || p.containerPort > 65535) {
         out.push(`${what}: containerPort ${p.containerPort} is outside 1-65535; use a whole number between 1 and 65535`);
@@ -147,12 +153,12 @@ export class ExternalHost extends Construct {
   constructor(cluster: Cluster, name: string, props: ExternalHostProps) {
     super(cluster, uniqueId(cluster, `external:${name}`));
     this.name = name;
-    this.ip = props.ip;
+    this.ip = props?.ip;
     this.node.addValidation({
       validate: () => [
         ...dnsLabelProblems('external host name', name),
         ...(this.node.id !== `external:${name}` ? [`external host name "${name}" is used twice; give each external host its own name`] : []),
-        ...(isStrictIp(props.ip) ? [] : [`external host ${name}: ip ${JSON.stringify(props.ip)} is not an IP address`]),
+        ...(isStrictIp(this.ip) ? [] : [`external host ${name}: ip ${JSON.stringify(this.ip)} is not an IP address`]),
       ],
     });
   }

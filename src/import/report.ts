@@ -42,3 +42,13 @@ export function formatReport(items: readonly ImportReportItem[]): string {
   const lines = items.map((i) => `${i.severity.padEnd(8)} ${objectRef(i)}: ${i.message}`);
   return `import report (${counts.join(', ')}):\n${lines.join('\n')}\n`;
 }
+
+/** The object a report item is about. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+/** Adds one item to an import's report. */
+export type Reporter = (severity: ImportSeverity, object: ObjectRef, message: string) => void;

@@ -3,6 +3,7 @@ import type { DataplaneSemantics } from '../cni/semantics';
 import { IpBlock } from '../values/ip-block';
 import { Labels } from '../k8s/names';
 import { Port } from '../values/port';
+import { KUBESPHERE_NAMESPACE_LABEL, MANAGED_BY_LABEL, WORKSPACE_LABEL } from '../values/reserved';
 import { PeerSpec, RuleSpec } from '../values/peer-spec';
 
 export type { PeerSpec, RuleSpec };
@@ -16,11 +17,10 @@ export interface Manifest {
 }
 
 /** Label every generated object carries, so tools and prune logic can tell netiso's objects apart. */
-export const MANAGED_BY: Labels = { 'app.kubernetes.io/managed-by': 'netiso' };
+export const MANAGED_BY: Labels = { [MANAGED_BY_LABEL]: 'netiso' };
 
 /** Namespace labels KubeSphere uses; netiso puts them on the Namespaces it emits. */
-export const WORKSPACE_LABEL = 'kubesphere.io/workspace';
-export const KUBESPHERE_NAMESPACE_LABEL = 'kubesphere.io/namespace';
+export { KUBESPHERE_NAMESPACE_LABEL, WORKSPACE_LABEL };
 
 /** How a project is isolated (KubeSphere: project isolation overrides workspace isolation). */
 export type IsolationMode = 'project' | 'workspace' | 'none';
@@ -38,6 +38,8 @@ export interface ClusterSettings {
   readonly tunnelCidrs: readonly IpBlock[];
   /** The ingress controller that `Ingress` exposures are reached through; undefined when none is configured. */
   readonly ingressController?: IngressControllerSettings;
+  /** Node addresses every isolated project admits (KubeSphere's `kubesphere.io/snat-node-ips`), sorted. */
+  readonly snatNodeIps: readonly string[];
   /** The CNI's generation facts (see `src/cni/profiles.ts`). */
   readonly dataplane: ProfileTable;
   /** How the cluster enforces policies: the CNI's semantics with the kube-proxy settings applied. */
@@ -80,6 +82,8 @@ export interface DnsSettings {
   readonly ports: readonly Port[];
   /** NodeLocal DNSCache address, e.g. 169.254.25.10; undefined when the cluster has none. */
   readonly nodeLocalIp?: string;
+  /** Ports allowed to `nodeLocalIp`. */
+  readonly nodeLocalPorts: readonly Port[];
 }
 
 /** A NetworkPolicy before it is turned into a manifest. */

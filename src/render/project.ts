@@ -2,6 +2,7 @@ import { compare } from '../k8s/compare';
 import { k8s } from 'cdk8s-plus-27';
 import { manifestOf } from './manifest';
 import { Labels } from '../k8s/names';
+import { IpBlock } from '../values/ip-block';
 import {
   ClusterSettings, IsolationMode, KUBESPHERE_NAMESPACE_LABEL, Manifest, MANAGED_BY, PeerSpec, PolicySpec, RuleSpec, WORKSPACE_LABEL,
 } from './model';
@@ -40,11 +41,12 @@ export function isolationPolicy(cluster: ClusterSettings, project: ProjectInput)
     ? { kind: 'workspace', workspace: project.workspace! }
     : { kind: 'namespace', namespace: project.name };
   const allowed: PeerSpec[] = cluster.allowedIngressNamespaces.map((namespace) => ({ kind: 'namespace', namespace }));
+  const snat: PeerSpec[] = cluster.snatNodeIps.map((ip) => ({ kind: 'ip-block', block: hostBlock(ip) }));
   const egressLocked = project.policies.some((p) => p.egress !== undefined);
   return {
     name: ISOLATION_POLICY_NAME,
     podSelector: {},
-    ingress: [{ peers: [self, ...allowed], ports: [] }],
+    ingress: [{ peers: [self, ...allowed], ports: [] }, ...(snat.length ? [{ peers: snat, ports: [] }] : [])],
     egress: egressLocked ? dnsAndOwnProjectEgress(cluster, project) : undefined,
   };
 }
@@ -54,8 +56,13 @@ function dnsAndOwnProjectEgress(cluster: ClusterSettings, project: ProjectInput)
   if (project.egressWithinProject) rules.push({ peers: [{ kind: 'own-namespace' }], ports: [] });
   const dns = cluster.dns;
   rules.push({ peers: [{ kind: 'namespace', namespace: dns.namespace, podSelector: dns.podLabels }], ports: dns.ports });
-  if (dns.nodeLocalIp) rules.push({ peers: [{ kind: 'named', peer: 'node-local-dns' }], ports: dns.ports });
+  if (dns.nodeLocalIp) rules.push({ peers: [{ kind: 'named', peer: 'node-local-dns' }], ports: dns.nodeLocalPorts });
   return rules;
+}
+
+/** The block of one address: `/32`, or `/128` for IPv6. */
+function hostBlock(ip: string): IpBlock {
+  return IpBlock.of(`${ip}/${ip.includes(':') ? 128 : 32}`);
 }
 
 /** Namespace object for a project, carrying the labels that selectors rely on. */

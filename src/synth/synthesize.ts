@@ -27,8 +27,8 @@ export interface SynthesisResult {
  * Loads the definitions and validates them, returning the files to render. Throws one
  * {@link SynthesisError} with the problems of every file and construct.
  */
-function loadAndValidate(options: SynthesizeOptions): StreamedTree {
-  const { clusters, problems } = loadDefinitions(options.projectsDir ?? 'projects');
+async function loadAndValidate(options: SynthesizeOptions): Promise<StreamedTree> {
+  const { clusters, problems } = await loadDefinitions(options.projectsDir ?? 'projects');
   // A file that failed to load is reported together with the problems of the others.
   if (problems.length) throw new SynthesisError([...problems, ...treeProblems(clusters.clusters)]);
   return streamTree(clusters.clusters, options.onProject);
@@ -38,8 +38,8 @@ function loadAndValidate(options: SynthesizeOptions): StreamedTree {
  * Loads the definitions, renders every cluster and returns the output tree without writing it.
  * Throws one {@link SynthesisError} with the problems of every file and construct.
  */
-export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
-  return collectTree(loadAndValidate(options));
+export async function renderDefinitions(options: SynthesizeOptions = {}): Promise<OutputTree> {
+  return collectTree(await loadAndValidate(options));
 }
 
 /**
@@ -47,8 +47,8 @@ export function renderDefinitions(options: SynthesizeOptions = {}): OutputTree {
  * (or, with `dryRun`, only compares). Projects are rendered while being written, so memory does
  * not grow with the output.
  */
-export function synthesize(options: SynthesizeOptions = {}): SynthesisResult {
-  const tree = loadAndValidate(options);
+export async function synthesize(options: SynthesizeOptions = {}): Promise<SynthesisResult> {
+  const tree = await loadAndValidate(options);
   const report = writeTree(options.outdir ?? 'dist', tree, { dryRun: options.dryRun });
   return { stats: tree.stats, warnings: tree.warnings(), report };
 }

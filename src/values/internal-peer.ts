@@ -1,4 +1,5 @@
 import { dnsLabelProblems, Labels, labelProblems } from '../k8s/names';
+import { listProblems, show } from './checks';
 import { NamedPeer, PeerSpec } from './peer-spec';
 import { IServicePeer, ServiceDescription, serviceProblems } from './service';
 
@@ -44,7 +45,9 @@ type Target =
   | { readonly kind: 'project'; readonly project: string | IProjectPeer; readonly podSelector?: Labels }
   | { readonly kind: 'namespace'; readonly namespace: string; readonly podSelector?: Labels }
   | { readonly kind: 'service'; readonly service: IServicePeer | ServiceLookup | ServiceDescription }
-  | { readonly kind: 'named'; readonly peer: 'kube-apiserver' | 'nodes' };
+  | { readonly kind: 'named'; readonly peer: 'kube-apiserver' | 'nodes' }
+  /** A factory was given a value of the wrong type (from JavaScript); only reported, never resolved. */
+  | { readonly kind: 'invalid'; readonly factory: 'project' | 'service'; readonly given: unknown };
 
 /**
  * The other side of an {@link InternalWhitelist}: another project, a namespace netiso does not
@@ -53,12 +56,15 @@ type Target =
 export class InternalPeer {
   /** Pods of another project of the same cluster, by name or construct. The project must exist. */
   public static project(project: string | IProjectPeer, options: PodPeerOptions = {}): InternalPeer {
-    return new InternalPeer({ kind: 'project', project, podSelector: options.podSelector });
+    if (typeof project !== 'string' && typeof (project as IProjectPeer | undefined)?.name !== 'string') {
+      return new InternalPeer({ kind: 'invalid', factory: 'project', given: project });
+    }
+    return new InternalPeer({ kind: 'project', project, podSelector: options?.podSelector });
   }
 
   /** Pods of a namespace netiso does not manage (e.g. an ingress controller's); not checked. */
   public static namespace(namespace: string, options: PodPeerOptions = {}): InternalPeer {
-    return new InternalPeer({ kind: 'namespace', namespace, podSelector: options.podSelector });
+    return new InternalPeer({ kind: 'namespace', namespace, podSelector: options?.podSelector });
   }
 
   /**
@@ -67,6 +73,7 @@ export class InternalPeer {
    * manage inline with `{ namespace, name, selector, ports }`.
    */
   public static service(service: IServicePeer | ServiceLookup | ServiceDescription): InternalPeer {
+    if (typeof service !== 'object' || service === null) return new InternalPeer({ kind: 'invalid', factory: 'service', given: service });
     return new InternalPeer({ kind: 'service', service });
   }
 
@@ -103,6 +110,7 @@ export class InternalPeer {
         return 'project' in t.service ? `Service ${t.service.project}/${t.service.name}` : `Service ${t.service.namespace}/${t.service.name}`;
       }
       case 'named': return t.peer === 'nodes' ? 'the nodes' : 'the API server';
+      case 'invalid': return `InternalPeer.${t.factory}(${show(t.given)})`;
     }
   }
 
@@ -131,6 +139,10 @@ export class InternalPeer {
       }
       case 'named':
         return cluster.namedPeerProblems?.(t.peer) ?? [];
+      case 'invalid':
+        return [t.factory === 'project'
+          ? `InternalPeer.project() was given ${show(t.given)}; give a project name or an IsolatedProject`
+          : `InternalPeer.service() was given ${show(t.given)}; give a ProjectService, { project, name } or { namespace, name, selector, ports }`];
     }
   }
 
@@ -148,6 +160,7 @@ export class InternalPeer {
       }
       case 'named':
         return { peer: { kind: 'named', peer: t.peer } };
+      case 'invalid': throw new Error(`internal error: ${this} cannot be resolved`);
     }
   }
 
@@ -171,4 +184,16 @@ function selectorSuffix(labels: Labels | undefined): string {
 function safeDescribe(peer: IServicePeer): string {
   const d = peer.describeService();
   return `${d.namespace}/${d.name}`;
+}
+
+/** True for an {@link InternalPeer}, also one of another copy of the package. */
+export function isInternalPeer(value: unknown): value is InternalPeer {
+  return value instanceof InternalPeer || (typeof (value as InternalPeer | undefined)?.resolve === 'function' && typeof (value as InternalPeer).problems === 'function');
+}
+
+/** Problems with a `peers` prop: not a list, elements that are not InternalPeers (each peer's own are checked against the cluster). */
+export function peerListProblems(what: string, value: unknown): string[] {
+  if (!Array.isArray(value)) return listProblems(what, value, '[InternalPeer.project("demo")]');
+  return value.flatMap((p, i) => (isInternalPeer(p) ? [] : [`${what}[${i}] is ${show(p)}, not an InternalPeer; write ${
+    typeof p === 'string' ? `InternalPeer.project(${JSON.stringify(p)})` : 'InternalPeer.project(name), InternalPeer.namespace(name) or InternalPeer.service(service)'}`]));
 }

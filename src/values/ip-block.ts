@@ -1,6 +1,7 @@
 import * as ipaddr from 'ipaddr.js';
 import { k8s } from 'cdk8s-plus-27';
 import { parseIp } from '../k8s/ip';
+import { asList, listProblems, show } from './checks';
 
 type Address = ipaddr.IPv4 | ipaddr.IPv6;
 
@@ -25,13 +26,13 @@ export class IpBlock {
   /** `except` de-duplicated, in first-seen order. */
   public readonly except: readonly string[];
 
-  private constructor(public readonly cidr: string, except: readonly string[], private readonly family?: 'ipv4' | 'ipv6') {
-    this.except = [...new Set(except)];
+  private constructor(public readonly cidr: string, private readonly exceptGiven: readonly string[], private readonly family?: 'ipv4' | 'ipv6') {
+    this.except = [...new Set(asList(exceptGiven))];
   }
 
   /** What is wrong with this value, as complete sentences with a fix; empty when valid. */
   public get problems(): string[] {
-    const out: string[] = [];
+    const out: string[] = listProblems('except', this.exceptGiven, '["10.1.0.0/16"]');
     const range = parseCidr(this.cidr, out);
     if (!range) return out;
     if (this.family && range[0].kind() !== this.family) {
@@ -71,9 +72,25 @@ export class IpBlock {
   }
 }
 
-/** CIDR strings and {@link IpBlock}s as IpBlocks; undefined is an empty list. */
+/** True for an {@link IpBlock}, also one of another copy of the package. */
+export function isIpBlock(value: unknown): value is IpBlock {
+  return value instanceof IpBlock || typeof (value as IpBlock | undefined)?.toPolicyIpBlock === 'function';
+}
+
+/**
+ * CIDR strings and {@link IpBlock}s as IpBlocks; undefined is an empty list. Elements of another
+ * type are left out, and so is a value that is not a list: {@link cidrListProblems} reports them.
+ */
 export function ipBlocks(cidrs: ReadonlyArray<string | IpBlock> | undefined): IpBlock[] {
-  return (cidrs ?? []).map((c) => (typeof c === 'string' ? IpBlock.of(c) : c));
+  return asList(cidrs).flatMap((c) => (typeof c === 'string' ? [IpBlock.of(c)] : isIpBlock(c) ? [c] : []));
+}
+
+/** Problems with a list of CIDRs (a `cidrs`-like prop): not a list, elements of another type, then each block's own. */
+export function cidrListProblems(what: string, cidrs: unknown): string[] {
+  if (!Array.isArray(cidrs)) return listProblems(what, cidrs, `[${typeof cidrs === 'string' ? JSON.stringify(cidrs) : '"10.0.0.0/8"'}]`);
+  return cidrs.flatMap((c, i) => (typeof c === 'string' || isIpBlock(c)
+    ? ipBlocks([c]).flatMap((b) => b.problems)
+    : [`${what}[${i}] is ${show(c)}, not a CIDR; write a string like "10.0.0.0/8" or IpBlock.of(cidr, except)`]));
 }
 
 function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, number] | undefined {
@@ -99,7 +116,28 @@ function parseCidr(value: string, out: string[], what = 'CIDR '): [Address, numb
     out.push(`${what}${JSON.stringify(value)} has host bits set; did you mean "${network}/${range[1]}"?`);
     return undefined;
   }
+  const mapped = mappedIpv4(range);
+  if (mapped) {
+    out.push(`${what}${JSON.stringify(value)} is an IPv4-mapped IPv6 block, which matches no IPv4 traffic; write the IPv4 CIDR "${mapped}"`);
+    return undefined;
+  }
   return range;
+}
+
+/** The IPv4 address an IPv4-mapped IPv6 address (`::ffff:10.0.0.1`) stands for, or undefined for any other value. */
+export function ipv4OfMapped(value: string): string | undefined {
+  if (!isStrictIp(value) || !value.includes(':')) return undefined;
+  return mappedIpv4([ipaddr.parse(value), 128])?.replace(/\/32$/, '');
+}
+
+/**
+ * The IPv4 CIDR an IPv4-mapped IPv6 block (`::ffff:a.b.c.d/96+n`) stands for, or undefined for any
+ * other block. Kubernetes accepts such a block, but connections carry IPv4 addresses, which it
+ * never matches.
+ */
+export function mappedIpv4([addr, bits]: [Address, number]): string | undefined {
+  if (addr.kind() !== 'ipv6' || bits < 96 || !(addr as ipaddr.IPv6).isIPv4MappedAddress()) return undefined;
+  return `${(addr as ipaddr.IPv6).toIPv4Address().toString()}/${bits - 96}`;
 }
 
 /**

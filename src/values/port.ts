@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 
 import { isPortName, PROTOCOLS, Protocol } from '../k8s/protocol';
+import { asList, listProblems, show } from './checks';
 
 export type { Protocol };
 export { isPortName, PROTOCOLS };
@@ -137,4 +138,32 @@ export function mergePorts(ports: readonly Port[]): Port[] {
 
 function titleCase(protocol: string): string {
   return protocol.charAt(0) + protocol.slice(1).toLowerCase();
+}
+
+/** True for a {@link Port}, also one of another copy of the package. */
+export function isPort(value: unknown): value is Port {
+  return value instanceof Port || typeof (value as Port | undefined)?.toPolicyPort === 'function';
+}
+
+/** The Ports of a `ports` prop; other elements are left out (see {@link portListProblems}). */
+export function portsOf(value: readonly Port[] | undefined): Port[] {
+  return asList(value).filter(isPort);
+}
+
+/** Problems with a `ports` prop: not a list, elements that are not Ports, then each Port's own. */
+export function portListProblems(what: string, value: unknown): string[] {
+  if (!Array.isArray(value)) return listProblems(what, value, '[Port.tcp(80)]');
+  return value.flatMap((p, i) => (isPort(p) ? p.problems : [`${what}[${i}] is ${show(p)}, not a Port; write ${suggestPort(p)}`]));
+}
+
+/** A valid port name close to `value`, or undefined when there is none (e.g. no letter). */
+export function suggestPortName(value: string): string | undefined {
+  const s = value.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '').slice(0, 15).replace(/-+$/, '');
+  return isPortName(s) ? s : undefined;
+}
+
+function suggestPort(value: unknown): string {
+  if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) return `Port.tcp(${Number(value)})`;
+  if (typeof value === 'string') return `Port.tcp(${JSON.stringify(value)})`;
+  return 'Port.tcp(80), Port.udp(53) or Port.of({ protocol, port, endPort })';
 }

@@ -34,7 +34,7 @@ function repo(): string {
   return dir;
 }
 
-function run(cwd: string, ...args: string[]): { code: number; out: string; err: string } {
+async function run(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => { out.push(String(chunk)); return true; });
@@ -43,7 +43,7 @@ function run(cwd: string, ...args: string[]): { code: number; out: string; err: 
   process.exitCode = 0;
   process.chdir(cwd);
   try {
-    main(['node', 'netiso', 'diff', ...args]);
+    await main(['node', 'netiso', 'diff', ...args]);
     return { code: Number(process.exitCode ?? 0), out: out.join(''), err: err.join('\n') };
   } finally {
     process.chdir(previous);
@@ -56,40 +56,40 @@ function run(cwd: string, ...args: string[]): { code: number; out: string; err: 
 let dir: string;
 beforeAll(() => { dir = repo(); });
 
-test('reads the committed dist of a revision without checking it out', () => {
+test('reads the committed dist of a revision without checking it out', async () => {
   const files = readDistRevision('HEAD~2', 'dist', dir);
   expect(files).toEqual(shop());
   expect(readDistRevision('HEAD~2', 'nowhere', dir).size).toBe(0);
 });
 
-test('revisions: exit 1 with changes, 0 without', () => {
-  const changed = run(dir, 'HEAD~2', 'HEAD~1');
+test('revisions: exit 1 with changes, 0 without', async () => {
+  const changed = await run(dir, 'HEAD~2', 'HEAD~1');
   expect(changed.code).toBe(1);
   expect(changed.out).toContain('- ingress from pods with role=frontend in namespace web to pods with role=db on TCP port "redis": now denied (was allowed by netiso-from-web rule 0)');
-  expect(run(dir, 'HEAD', 'HEAD').code).toBe(0);
+  expect((await run(dir, 'HEAD', 'HEAD')).code).toBe(0);
 });
 
-test('a directory and a revision can be compared', () => {
-  const result = run(dir, 'HEAD~1', 'dist', '--format', 'json');
+test('a directory and a revision can be compared', async () => {
+  const result = await run(dir, 'HEAD~1', 'dist', '--format', 'json');
   expect(result.code).toBe(1);
   expect(JSON.parse(result.out).risks.map((r: { kind: string }) => r.kind)).toEqual(['cross-workspace']);
 });
 
-test('--fail-on risk exits 1 only for risks', () => {
-  expect(run(dir, 'HEAD~2', 'HEAD~1', '--fail-on', 'risk').code).toBe(0);
-  expect(run(dir, 'HEAD~1', 'HEAD', '--fail-on', 'risk').code).toBe(1);
+test('--fail-on risk exits 1 only for risks', async () => {
+  expect((await run(dir, 'HEAD~2', 'HEAD~1', '--fail-on', 'risk')).code).toBe(0);
+  expect((await run(dir, 'HEAD~1', 'HEAD', '--fail-on', 'risk')).code).toBe(1);
 });
 
-test('a --dist that a revision does not have exits 2, naming the side', () => {
-  const result = run(dir, 'HEAD~1', 'HEAD', '--dist', 'dsit');
+test('a --dist that a revision does not have exits 2, naming the side', async () => {
+  const result = await run(dir, 'HEAD~1', 'HEAD', '--dist', 'dsit');
   expect(result).toEqual({ code: 2, out: '', err: 'netiso diff: head: revision HEAD has no directory dsit/; check --dist' });
-  expect(run(dir, 'HEAD', 'dist', '--dist', 'dsit')).toEqual({
+  expect(await run(dir, 'HEAD', 'dist', '--dist', 'dsit')).toEqual({
     code: 2, out: '', err: 'netiso diff: base: revision HEAD has no directory dsit/, and neither has the working tree; check --dist',
   });
-  expect(run(dir, 'HEAD~1', 'dist/prod')).toEqual({ code: 2, out: '', err: 'netiso diff: head: directory dist/prod has no <cluster>/<project>/ files; is it a dist directory?' });
+  expect(await run(dir, 'HEAD~1', 'dist/prod')).toEqual({ code: 2, out: '', err: 'netiso diff: head: directory dist/prod has no <cluster>/<project>/ files; is it a dist directory?' });
 });
 
-test('a base revision from before the dist directory existed counts as empty, with a note', () => {
+test('a base revision from before the dist directory existed counts as empty, with a note', async () => {
   const fresh = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-diff-'));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: fresh, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
@@ -101,24 +101,24 @@ test('a base revision from before the dist directory existed counts as empty, wi
   writeDist(fresh, shop());
   git('add', '-A');
   git('commit', '-q', '-m', 'dist');
-  const result = run(fresh, 'HEAD~1', 'HEAD');
+  const result = await run(fresh, 'HEAD~1', 'HEAD');
   expect(result.code).toBe(1);
   expect(result.err).toBe('netiso diff: note: base revision HEAD~1 has no directory dist/ (it predates it); every project of head counts as new');
   expect(result.out).toContain('prod/web (added):');
 });
 
-test('git that cannot be started is reported with the spawn error', () => {
+test('git that cannot be started is reported with the spawn error', async () => {
   expect(() => readDistRevision('HEAD', 'dist', path.join(dir, 'no-such-directory'))).toThrow(new DiffInputError('git ls-tree -r -z HEAD^{commit} -- dist/ failed: spawnSync git ENOENT'));
 });
 
-test('errors exit 2', () => {
-  const result = run(dir, 'no-such-revision', 'HEAD');
+test('errors exit 2', async () => {
+  const result = await run(dir, 'no-such-revision', 'HEAD');
   expect(result.code).toBe(2);
   expect(result.err).toBe('netiso diff: "no-such-revision" is neither a directory nor a git revision (git ls-tree -r -z no-such-revision^{commit} -- dist/ failed: fatal: Not a valid object name no-such-revision^{commit})');
-  expect(run(dir, 'HEAD').code).toBe(2);
+  expect((await run(dir, 'HEAD')).code).toBe(2);
 });
 
-test('--synth renders the head from projects/; a new project shows what it allows, from nothing before', () => {
+test('--synth renders the head from projects/; a new project shows what it allows, from nothing before', async () => {
   const src = path.join(__dirname, '..', '..', 'src');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-synth-'));
   fs.mkdirSync(path.join(work, 'projects'));
@@ -129,7 +129,7 @@ export default function (clusters: any) {
   new n.ExternalWhitelist(p, 'office', { direction: 'ingress', cidrs: ['192.168.0.0/24'], ports: [n.Port.tcp(22)] });
 }`);
   fs.mkdirSync(path.join(work, 'empty'));
-  const result = run(work, 'empty', '--synth');
+  const result = await run(work, 'empty', '--synth');
   expect(result.code).toBe(1);
   expect(result.err).toBe('netiso diff: note: base directory empty is empty; every project of head counts as new');
   expect(result.out).toContain([
@@ -143,18 +143,18 @@ export default function (clusters: any) {
   ].join('\n'));
 });
 
-test('--cni a,b compares two dataplanes on one tree', () => {
-  const result = run(dir, 'dist', '--cni', 'generic,flannel');
+test('--cni a,b compares two dataplanes on one tree', async () => {
+  const result = (await run(dir, 'dist', '--cni', 'generic,flannel'));
   expect(result.code).toBe(1);
   // Flannel enforces nothing: what isolation denied is open there.
   expect(result.out).toMatch(/\+ ingress from .* to all pods on all ports: now allowed/);
-  expect(run(dir, 'dist', '--cni', 'calico,calico').code).toBe(0);
-  const bad = run(dir, 'dist', '--cni', 'weave');
+  expect((await run(dir, 'dist', '--cni', 'calico,calico')).code).toBe(0);
+  const bad = (await run(dir, 'dist', '--cni', 'weave'));
   expect(bad.code).toBe(2);
   expect(bad.err).toMatch(/--cni "weave" is not a profile; use one of generic, calico, /);
 });
 
-test('--manifests reads any manifests, reports what it cannot read, and never passes as unchanged then', () => {
+test('--manifests reads any manifests, reports what it cannot read, and never passes as unchanged then', async () => {
   const tree = (files: Record<string, string>) => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-manifests-'));
     for (const [rel, text] of Object.entries(files)) {
@@ -168,18 +168,18 @@ test('--manifests reads any manifests, reports what it cannot read, and never pa
   const deny = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny}\nspec: {podSelector: {matchLabels: {app: web}}, policyTypes: [Ingress]}\n';
   const base = tree({ 'app/kustomization.yaml': kustomization, 'app/app.yaml': app });
   const head = tree({ 'app/kustomization.yaml': `${kustomization.replace('[app.yaml]', '[app.yaml, deny.yaml]')}`, 'app/app.yaml': app, 'app/deny.yaml': deny, 'app/broken.yaml': 'kind: NetworkPolicy\nmetadata: {name: x}\nspec: {podSelector: 3}\n' });
-  const result = run(dir, base, head, '--manifests', '--pairs');
+  const result = (await run(dir, base, head, '--manifests', '--pairs'));
   expect(result.out).toContain('- ingress from all pods of the project; any IPv4 address; any IPv6 address to workload web on all ports: now denied (isolated by deny; no rule allows it)');
   expect(result.out).toContain('shop/db => shop/web : All Connections -> No Connections');
   expect(result.out).toMatch(/INCOMPLETE: 1 object\(s\) could not be read/);
   expect(result.out).toMatch(/\? head \(.*\): app\/broken\.yaml:1: NetworkPolicy shop\/x: spec\.podSelector: must be a label selector object/);
   expect(result.code).toBe(1);
-  expect(run(dir, base, head, '--manifests', '--strict').code).toBe(2);
+  expect((await run(dir, base, head, '--manifests', '--strict')).code).toBe(2);
 });
 
-test('--max-bytes cuts per-project detail and says so; --output holds the complete report', () => {
+test('--max-bytes cuts per-project detail and says so; --output holds the complete report', async () => {
   const out = path.join(dir, 'full.md');
-  const result = run(dir, 'HEAD~2', 'HEAD', '--format', 'md', '--max-bytes', '1000', '--output', out);
+  const result = (await run(dir, 'HEAD~2', 'HEAD', '--format', 'md', '--max-bytes', '1000', '--output', out));
   expect(result.code).toBe(1);
   expect(Buffer.byteLength(result.out)).toBeLessThanOrEqual(1000);
   expect(result.out).toMatch(/more section\(s\) \(\d+ project\(s\)\) left out .*the complete report: in .*full\.md/);

@@ -1,8 +1,9 @@
+import { exampleClusters } from '../helpers';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { Cluster, loadDefinitions } from '../../src';
+import { Cluster } from '../../src';
 import { renderHtml } from '../../src/explorer';
 import { explainExplorerData } from '../../src/explorer/produce';
 import { analyzeCluster, explainCluster, ExplainReport } from '../../src/report';
@@ -28,7 +29,8 @@ describeBrowser('explorer in Chromium', () => {
   const errors: string[] = [];
 
   beforeAll(async () => {
-    const { clusters, problems } = loadDefinitions('projects');
+    const clusters = exampleClusters();
+    const problems: { path: string; message: string }[] = [];
     expect(problems).toEqual([]);
     const demo = clusters.clusters.find((c) => c.name === 'demo') as Cluster;
     report = explainCluster(demo);
@@ -36,7 +38,7 @@ describeBrowser('explorer in Chromium', () => {
     demoFile = path.join(dir, 'demo.html');
     fs.writeFileSync(demoFile, renderHtml(explainExplorerData(report, analyzeCluster(demo))));
     diffFile = path.join(dir, 'diff.html');
-    fs.writeFileSync(diffFile, renderHtml(exampleExplorers().get('explorer-diff.html')!));
+    fs.writeFileSync(diffFile, renderHtml(exampleExplorers(exampleClusters()).get('explorer-diff.html')!));
     browser = await launchChromium();
   }, 60_000);
 

@@ -1,4 +1,5 @@
-import { Cluster, loadDefinitions } from '../../src';
+import { exampleClusters } from '../helpers';
+import { Cluster } from '../../src';
 import { diffDist } from '../../src/diff/diff';
 import { decodeMatrix, explorerDataProblems, renderHtml } from '../../src/explorer';
 import { explainExplorerData } from '../../src/explorer/produce';
@@ -8,7 +9,8 @@ import { shop } from '../diff/fixtures';
 
 let demo: Cluster;
 beforeAll(() => {
-  const { clusters, problems } = loadDefinitions('projects');
+  const clusters = exampleClusters();
+    const problems: { path: string; message: string }[] = [];
   expect(problems).toEqual([]);
   demo = clusters.clusters.find((c) => c.name === 'demo') as Cluster;
 });

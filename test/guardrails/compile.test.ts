@@ -1,8 +1,8 @@
+import { exampleClusters } from '../helpers';
 import { parseDocuments } from '../../src/k8s/read';
 import { describeSelector } from '../../src/k8s/selector';
 import { compileGuardrails, GUARDRAIL_APIS, isGuardrailKind, parseCalicoSelector } from '../../src';
 import { Tier, TierRule } from '../../src/analysis/tiers';
-import { loadDefinitions } from '../../src/synth/load';
 import { validRandomClusters } from './random';
 
 /** A rule in short words: `index name action peers @ ports`. */
@@ -357,7 +357,7 @@ metadata: {name: left-to-the-engine}
 });
 
 describe('round trip: what netiso emits compiles, with its rule names', () => {
-  const examples = loadDefinitions('projects').clusters.clusters.filter((c) => c.clusterProps.guardrails);
+  const examples = exampleClusters().clusters.filter((c) => c.clusterProps.guardrails);
   test.each([...examples, ...GUARDRAIL_APIS.flatMap((api) => validRandomClusters([1, 4], api))].map((c) => [c.name, c] as const))('%s', (_name, cluster) => {
     const { tiers, problems } = compileGuardrails(cluster.clusterManifests().map((object) => ({ object })));
     expect(problems).toEqual([]);

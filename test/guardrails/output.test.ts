@@ -1,9 +1,9 @@
+import { exampleClusters } from '../helpers';
 import { renderTree } from '../../src/synth/files';
-import { loadDefinitions } from '../../src/synth/load';
 
 // The cluster-scoped output of projects/guardrails.ts, one snapshot per API (projects.test.ts
 // snapshots the project directories).
-const { clusters } = loadDefinitions('projects');
+const clusters = exampleClusters();
 const tree = renderTree(clusters.clusters);
 
 test.each(clusters.clusters.filter((c) => c.clusterProps.guardrails).map((c) => c.name))('%s/_cluster', (name) => {

@@ -1,11 +1,11 @@
+import { exampleClusters } from '../helpers';
 import { GUARDRAIL_APIS } from '../../src';
-import { loadDefinitions } from '../../src/synth/load';
 import { guardrailChanges, referenceEvaluator, scenarioOf, tenantOpens, unadmittedSources } from './proof';
 import { validRandomClusters } from './random';
 
 // The item-3 proofs, evaluated with the reference fold of reference.ts (semantics.test.ts states
 // the same against the engine). Examples: projects/guardrails.ts; plus random definitions.
-const examples = loadDefinitions('projects').clusters.clusters.filter((c) => c.clusterProps.guardrails);
+const examples = exampleClusters().clusters.filter((c) => c.clusterProps.guardrails);
 const SEEDS = Array.from({ length: 12 }, (_, i) => i + 1);
 const clusters = [...examples, ...GUARDRAIL_APIS.flatMap((api) => validRandomClusters(SEEDS, api))];
 const cases = clusters.map((c) => [`${c.name} (${c.clusterProps.guardrails!.api})`, scenarioOf(c), c.clusterProps.guardrails!.api] as const);

@@ -1,11 +1,11 @@
+import { exampleClusters } from '../helpers';
 import { GUARDRAIL_APIS } from '../../src';
-import { loadDefinitions } from '../../src/synth/load';
 import { validRandomClusters } from './random';
 import { schemaProblems } from './schemas';
 
 // Every guardrail object netiso emits, for the examples and random definitions, against the
 // transcribed CRD schemas (unknown fields included) and their CEL rules.
-const examples = loadDefinitions('projects').clusters.clusters.filter((c) => c.clusterProps.guardrails);
+const examples = exampleClusters().clusters.filter((c) => c.clusterProps.guardrails);
 const SEEDS = Array.from({ length: 20 }, (_, i) => 100 + i);
 const clusters = [...examples, ...GUARDRAIL_APIS.flatMap((api) => validRandomClusters(SEEDS, api))];
 

@@ -1,6 +1,6 @@
+import { exampleClusters } from '../helpers';
 import { GUARDRAIL_APIS } from '../../src';
 import { Engine } from '../../src/analysis';
-import { loadDefinitions } from '../../src/synth/load';
 import { Evaluator, guardrailChanges, scenarioOf, tenantOpens, unadmittedSources } from './proof';
 import { validRandomClusters } from './random';
 import { endpoint, INPUTS, PROTOCOL, TIER_CASES } from './tier-cases';
@@ -28,7 +28,7 @@ describe('tier semantics (upstream-style cases)', () => {
   });
 });
 
-const examples = loadDefinitions('projects').clusters.clusters.filter((c) => c.clusterProps.guardrails);
+const examples = exampleClusters().clusters.filter((c) => c.clusterProps.guardrails);
 const clusters = [...examples, ...GUARDRAIL_APIS.flatMap((api) => validRandomClusters([1, 2, 3, 4, 5, 6], api))];
 
 describe.each(clusters.map((c) => [`${c.name} (${c.clusterProps.guardrails!.api})`, scenarioOf(c), c.clusterProps.guardrails!.api] as const))('%s', (_name, scenario, api) => {

@@ -32,12 +32,10 @@ export interface Fixture {
   readonly report: readonly ExpectedReportItem[];
 }
 
-/** kube-dns/coredns pods on the Service's ports, and nodelocaldns (§4). */
+/** kube-dns/coredns pods on the Service's ports, and nodelocaldns on TCP and UDP 53 (§4). */
 const dnsWithService = [
   'cidr:169.254.25.10/32 @ UDP/53',
   'cidr:169.254.25.10/32 @ TCP/53',
-  // deviation: KubeSphere allows nodelocaldns only TCP and UDP 53; netiso has one port list for both DNS rules.
-  'cidr:169.254.25.10/32 @ TCP/9153',
   'ns:kube-system pods:k8s-app=kube-dns @ UDP/53',
   'ns:kube-system pods:k8s-app=kube-dns @ TCP/53',
   'ns:kube-system pods:k8s-app=kube-dns @ TCP/9153',
@@ -73,12 +71,12 @@ export const FIXTURES: readonly Fixture[] = [
         ],
       },
       'demo-2': {},
-      'kube-system': {},
     },
     report: [
       { severity: 'changed', object: 'NamespaceNetworkPolicy demo/policy-to-d4e5f6', says: 'KubeSphere allowed its port TCP 80' },
       { severity: 'note', object: 'Input other objects', says: 'Deployment ×1' },
       { severity: 'note', object: 'Namespace default', says: 'has no kubesphere.io/workspace label' },
+      { severity: 'note', object: 'Namespace kube-system', says: 'KubeSphere does not isolate it either' },
     ],
   },
   {
@@ -121,13 +119,15 @@ export const FIXTURES: readonly Fixture[] = [
   {
     file: 'edge-cases.yaml',
     projects: {
-      'in-iso': { ingress: ['ws:iso @ *'] },
+      // The node's SNAT IP is admitted into every isolated project (§2).
+      'in-iso': { ingress: ['ws:iso @ *', 'cidr:192.168.10.5/32 @ *'] },
       'off': {},
       // Its NSNPs all fail to convert, but one has egress rules, so egress is locked down (DNS only).
-      'broken': { ingress: ['ns:broken @ *'], egress: dnsWithoutService },
+      'broken': { ingress: ['ns:broken @ *', 'cidr:192.168.10.5/32 @ *'], egress: dnsWithoutService },
       'ports-only': {
         ingress: [
           'ns:ports-only @ *',
+          'cidr:192.168.10.5/32 @ *',
           // deviation: KubeSphere's rule without peers admits everyone (pods too) on TCP 8080; netiso every address.
           'cidr:0.0.0.0/0 @ TCP/8080',
           'cidr:::/0 @ TCP/8080',
@@ -139,7 +139,7 @@ export const FIXTURES: readonly Fixture[] = [
         egress: dnsWithoutService,
       },
       // deviation: `egress: []` locks egress down without DNS in KubeSphere; netiso always allows DNS.
-      'sealed': { ingress: ['ns:sealed @ *'], egress: dnsWithoutService },
+      'sealed': { ingress: ['ns:sealed @ *', 'cidr:192.168.10.5/32 @ *'], egress: dnsWithoutService },
     },
     report: [
       { severity: 'skipped', object: 'Namespace orphan', says: 'workspace gone, which is not in the input' },
@@ -150,7 +150,6 @@ export const FIXTURES: readonly Fixture[] = [
       { severity: 'skipped', object: 'NamespaceNetworkPolicy ghost/policy-y', says: 'Namespace ghost is not in the input' },
       { severity: 'skipped', object: 'NamespaceNetworkPolicy lonely/policy-x', says: 'KubeSphere turns it into NetworkPolicy nsnp-policy-x' },
       { severity: 'skipped', object: 'NamespaceNetworkPolicy orphan/policy-o', says: 'namespace orphan is not imported' },
-      { severity: 'skipped', object: 'Node node-1', says: '192.168.10.5' },
       { severity: 'changed', object: 'NamespaceNetworkPolicy ports-only/policy-ports-only', says: 'ingress rule 1 has no peers' },
       { severity: 'changed', object: 'NamespaceNetworkPolicy sealed/policy-seal', says: 'spec.egress is an empty list' },
       { severity: 'changed', object: 'Service kube-system/kube-dns', says: 'neither kube-system/kube-dns nor kube-system/coredns' },
@@ -164,6 +163,34 @@ export const FIXTURES: readonly Fixture[] = [
       { severity: 'note', object: 'NamespaceNetworkPolicy off/policy-off', says: 'whose isolation is off' },
       { severity: 'note', object: 'NamespaceNetworkPolicy ports-only/policy-ports-only', says: 'egress rule 1 has no peers: KubeSphere drops such a rule' },
       { severity: 'note', object: 'NamespaceNetworkPolicy ports-only/policy-two-fields', says: 'uses only the first' },
+      { severity: 'note', object: 'Node node-1', says: 'carried over as snatNodeIps: 192.168.10.5' },
+    ],
+  },
+  {
+    file: 'non-canonical.yaml',
+    projects: {
+      app: {
+        ingress: [
+          'ns:app @ *',
+          // Kubernetes ignores host bits; the import writes the block it matches.
+          'cidr:172.0.0.0/16 except:172.0.1.0/24 @ TCP/80',
+          // 'Web' is no namespace name: that peer matched nothing.
+          'ns:web @ *',
+        ],
+        egress: [...dnsWithoutService, 'cidr:10.1.0.0/16 @ TCP/443'],
+      },
+      web: {},
+    },
+    report: [
+      { severity: 'skipped', object: 'NamespaceNetworkPolicy app/policy-bad-except', says: 'ipBlock except entry "11.0.0.0/16" is not strictly inside 10.0.0.0/8, and the API server rejects' },
+      { severity: 'skipped', object: 'NamespaceNetworkPolicy app/policy-bad-port', says: 'named port "HTTP" is not a valid port name, and the API server rejects' },
+      { severity: 'changed', object: 'Service kube-system/kube-dns', says: 'neither kube-system/kube-dns nor kube-system/coredns' },
+      { severity: 'note', object: 'ConfigMap kubesphere-system/kubesphere-config', says: 'not in the input' },
+      { severity: 'note', object: 'NamespaceNetworkPolicy app/policy-lan', says: 'ipBlock cidr "172.0.0.1/16" is written as 172.0.0.0/16' },
+      { severity: 'note', object: 'NamespaceNetworkPolicy app/policy-lan', says: 'ipBlock except entry "172.0.1.7/24" is written as 172.0.1.0/24' },
+      { severity: 'note', object: 'NamespaceNetworkPolicy app/policy-mapped', says: 'IPv4-mapped IPv6 block, which matches no IPv4 connection' },
+      { severity: 'note', object: 'NamespaceNetworkPolicy app/policy-names', says: 'namespace peer "Web" is no namespace name' },
+      { severity: 'note', object: 'NamespaceNetworkPolicy app/policy-to-api', says: 'ipBlock cidr "10.1.2.3/16" is written as 10.1.0.0/16' },
     ],
   },
   {

@@ -55,8 +55,8 @@ export const FLOW_MODELS: readonly FlowModel[] = [
       ['demo/web', 'kube-system/coredns', 'UDP', 53, 'allow'],
       ['demo/web', 'kube-system/coredns', 'TCP', 9153, 'allow'],
       ['demo/web', 'nodelocaldns', 'UDP', 53, 'allow'],
-      // deviation: KubeSphere allows nodelocaldns on TCP and UDP 53 only; netiso on the DNS Service's ports.
-      ['demo/web', 'nodelocaldns', 'TCP', 9153, 'allow', 'deny'],
+      // nodelocaldns answers on TCP and UDP 53 only; the DNS Service's other ports are its pods'.
+      ['demo/web', 'nodelocaldns', 'TCP', 9153, 'deny'],
       // deviation: KubeSphere allows the Service port (80), which NetworkPolicy never sees after DNAT;
       // netiso the target port the connection really arrives on.
       ['demo/web', 'demo-2/nginx', 'TCP', 9376, 'allow', 'deny'],
@@ -158,9 +158,10 @@ export const FLOW_MODELS: readonly FlowModel[] = [
       ['in-iso/app', 'orphan/app', 'TCP', 80, 'allow', 'deny'],
       ['off/app', 'lonely/app', 'TCP', 80, 'allow'],
       ['off/app', 'in-iso/app', 'TCP', 80, 'deny'],
-      // deviation: KubeSphere admits the nodes' SNAT IPs into every isolated project; netiso reports them.
-      ['node-1', 'in-iso/app', 'TCP', 80, 'deny', 'allow'],
-      ['node-1', 'sealed/app', 'TCP', 80, 'deny', 'allow'],
+      // The nodes' SNAT IPs are admitted into every isolated project, in workspace and project isolation.
+      ['node-1', 'in-iso/app', 'TCP', 80, 'allow'],
+      ['node-1', 'sealed/app', 'UDP', 5000, 'allow'],
+      ['node-1', 'off/app', 'TCP', 80, 'allow'],
       ['off/app', 'broken/app', 'TCP', 80, 'deny'],
       ['broken/app', 'off/app', 'TCP', 80, 'deny'],
       ['broken/app', 'nodelocaldns', 'UDP', 53, 'allow'],
@@ -182,6 +183,21 @@ export const FLOW_MODELS: readonly FlowModel[] = [
       // deviation: `egress: []` locks egress down without DNS in KubeSphere; netiso always allows DNS.
       ['sealed/app', 'nodelocaldns', 'UDP', 53, 'allow', 'deny'],
       ['sealed/app', 'off/app', 'TCP', 80, 'deny'],
+    ],
+  },
+  {
+    file: 'non-canonical.yaml',
+    namespaces: { 'kube-system': {} },
+    workloads: { 'app/api': { app: 'api' }, 'web/front': { app: 'front' }, 'kube-system/coredns': { 'k8s-app': 'kube-dns' } },
+    externals: { 'lan': '172.0.5.5', 'lan-excepted': '172.0.1.9', 'mapped-range': '10.0.0.5', 'api': '10.1.200.1', 'other-api': '10.2.0.1', nodelocaldns },
+    flows: [
+      ['lan', 'app/api', 'TCP', 80, 'allow'],
+      ['lan-excepted', 'app/api', 'TCP', 80, 'deny'],
+      ['mapped-range', 'app/api', 'TCP', 22, 'deny'],
+      ['web/front', 'app/api', 'TCP', 8080, 'allow'],
+      ['app/api', 'api', 'TCP', 443, 'allow'],
+      ['app/api', 'other-api', 'TCP', 443, 'deny'],
+      ['app/api', 'nodelocaldns', 'UDP', 53, 'allow'],
     ],
   },
   {

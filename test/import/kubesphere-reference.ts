@@ -1,6 +1,7 @@
 import { isIP } from 'net';
 import { parse } from 'yaml';
 import type { KubeObject } from '../../src/import';
+import { cidrStrictlyWithin, parseCidr } from '../../src/k8s/ip';
 
 /**
  * The NetworkPolicies KubeSphere's v3.x `nsnetworkpolicy` controller writes for a set of exported
@@ -71,7 +72,7 @@ export function kubesphereNetworkPolicies(objects: readonly KubeObject[]): Recor
 }
 
 interface ServicePort { port: number; protocol?: string }
-interface NsnpPeer { service?: { name: string; namespace: string }; namespace?: { name: string }; ipBlock?: unknown }
+interface NsnpPeer { service?: { name: string; namespace: string }; namespace?: { name: string }; ipBlock?: { cidr: string; except?: string[] } }
 interface NsnpPort { protocol?: string; port?: number | string; endPort?: number }
 type Nsnp = KubeObject & { spec?: { ingress?: Array<{ from?: NsnpPeer[]; ports?: NsnpPort[] }>; egress?: Array<{ to?: NsnpPeer[]; ports?: NsnpPort[] }> } };
 
@@ -97,13 +98,22 @@ function convert(
       return servicePeer(spec!.selector!, p.service.namespace);
     }
     if (p.namespace) return { namespaceSelector: { matchLabels: { 'kubesphere.io/namespace': p.namespace.name } } };
-    if (p.ipBlock) return { ipBlock: p.ipBlock };
+    if (p.ipBlock) {
+      // The API server refuses an except entry that is not strictly inside the CIDR.
+      const cidr = parseCidr(p.ipBlock.cidr);
+      if (!cidr || (p.ipBlock.except ?? []).some((e) => { const ex = parseCidr(e); return !ex || !cidrStrictlyWithin(ex, cidr); })) throw new Error('ipBlock');
+      return { ipBlock: p.ipBlock };
+    }
     throw new Error('peer has no field');
   };
   // The CRD defaults the protocol; the API server refuses a NetworkPolicy with any other protocol.
   // endPort is kept as the 4.x CRD keeps it (3.x prunes it), since the fixtures use it as a 4.x export.
   const ports = (list: NsnpPort[] | undefined) => list?.map((p) => {
     if (!['TCP', 'UDP', 'SCTP'].includes(p.protocol ?? 'TCP')) throw new Error(`protocol ${p.protocol}`);
+    // The API server's port rules: a number in 1-65535, or an IANA service name.
+    const valid = p.port === undefined || (typeof p.port === 'number' && p.port >= 1 && p.port <= 65535)
+      || (typeof p.port === 'string' && /^(?=.*[a-z])(?!-)(?!.*--)[a-z0-9-]{1,15}(?<!-)$/.test(p.port));
+    if (!valid) throw new Error(`port ${p.port}`);
     return { ...p, protocol: p.protocol ?? 'TCP' };
   });
   const { ingress, egress } = nsnp.spec ?? {};

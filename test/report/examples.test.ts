@@ -4,8 +4,8 @@ import { Cluster, Port, loadDefinitions } from '../../src';
 // The example projects, checked against what KubeSphere's isolation guide and the examples'
 // comments promise. Each expectation is a real pair of declared workloads or addresses.
 let demo: Cluster;
-beforeAll(() => {
-  const { clusters, problems } = loadDefinitions('projects');
+beforeAll(async () => {
+  const { clusters, problems } = await loadDefinitions('projects');
   expect(problems).toEqual([]);
   demo = clusters.clusters.find((c) => c.name === 'demo') as Cluster;
 });

@@ -136,7 +136,7 @@ describe('Workload names', () => {
 });
 
 describe('netiso explain', () => {
-  test('prints the report of the example projects; --strict fails on lint findings', () => {
+  test('prints the report of the example projects; --strict fails on lint findings', async () => {
     const out: string[] = [];
     const errors: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((s) => { out.push(String(s)); return true; });
@@ -144,9 +144,9 @@ describe('netiso explain', () => {
     // Jest runs several test files in one process, so start from a clean exit code.
     process.exitCode = undefined;
     try {
-      buildCli().parse(['node', 'netiso', 'explain', '--project', 'shop-db', '--format', 'md'], { from: 'node' });
+      await buildCli().parseAsync(['node', 'netiso', 'explain', '--project', 'shop-db', '--format', 'md'], { from: 'node' });
       expect(process.exitCode).toBeUndefined();
-      buildCli().parse(['node', 'netiso', 'explain', '--cluster', 'demo', '--strict', '--format', 'json'], { from: 'node' });
+      await buildCli().parseAsync(['node', 'netiso', 'explain', '--cluster', 'demo', '--strict', '--format', 'json'], { from: 'node' });
       expect(process.exitCode).toBe(1);
     } finally {
       process.exitCode = undefined;
