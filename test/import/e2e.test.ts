@@ -5,9 +5,10 @@ import { ExpectedProject, FIXTURES } from './expected';
 import { synth } from './synth';
 
 /**
- * End to end, as a migration goes: import a fixture, synthesize it, and review it with
- * `netiso diff` against an empty base (the first pull request of a migration). Every imported
- * project is new, so everything it allows must show as newly allowed, and per project and
+ * End to end, as a migration goes: import a fixture (with the Namespaces, so that the projects
+ * are new to the cluster), synthesize it, and review it with `netiso diff` against an empty base
+ * (the first pull request of a migration). Every imported project is new, so everything it allows
+ * must show as newly allowed, and per project and
  * direction the diff must name exactly the peers of the fixture's expected table
  * (`expected.ts`): its namespaces (with their pod selectors) and CIDRs, or everyone where the
  * direction is not isolated. The diff names an address by the smallest declared CIDR it falls in
@@ -17,13 +18,13 @@ import { synth } from './synth';
  */
 describe.each(FIXTURES)('import → synth → diff from nothing: $file', (fixture) => {
   test('the diff shows the peers of the expected table as newly allowed, and nothing else', async () => {
-    const { tree } = await synth(fixture.file);
+    const { tree } = await synth(fixture.file, { manageNamespaces: true });
     const report = diffDist(new Map(), tree.files);
     const expected = expectedPeers(fixture.projects);
     const shown: Record<string, { ingress: string[]; egress: string[] }> = {};
     for (const project of report.projects.filter((p) => p.cluster === 'kubesphere')) {
       const peers = (direction: 'ingress' | 'egress') => matchCidrs(
-        peerAtoms(project.flows.filter((f) => f.change === 'allowed' && f.direction === direction)),
+        peerAtoms(project.flows.filter((f) => f.change === 'allowed' && f.direction === direction), new Set(Object.keys(fixture.projects))),
         expected[project.project]?.[direction] ?? [],
       );
       shown[project.project] = { ingress: peers('ingress'), egress: peers('egress') };
@@ -46,7 +47,23 @@ function expectedPeers(projects: Readonly<Record<string, ExpectedProject>>): Rec
     // The diff probes a CIDR with an address outside its except blocks, and names it by its CIDR.
     return [peer.replace(/ except:.*$/, '')];
   }))].sort());
-  return Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, { ingress: peers(p.ingress), egress: peers(p.egress) }]));
+  const sides = Object.fromEntries(Object.entries(projects).map(([name, p]) => [name, { ingress: peers(p.ingress), egress: peers(p.egress) }]));
+  // The table lists what each side admits; a connection needs the other side too, and the diff
+  // shows connections. A namespace outside the table (unmanaged) admits everything.
+  const admits = (ns: string, direction: 'ingress' | 'egress', peer: string) => {
+    const other = sides[ns]?.[direction];
+    return !other || other.includes(EVERYONE) || other.includes(`ns:${peer}`) || other.some((a) => a.startsWith(`ns:${peer} pods:`));
+  };
+  for (const [name, side] of Object.entries(sides)) {
+    const keep = (direction: 'ingress' | 'egress') => (atom: string) => {
+      if (!atom.startsWith('ns:')) return true;
+      const ns = atom.slice(3).split(' ')[0];
+      return admits(ns, direction === 'ingress' ? 'egress' : 'ingress', name);
+    };
+    side.ingress = side.ingress.filter(keep('ingress'));
+    side.egress = side.egress.filter(keep('egress'));
+  }
+  return sides;
 }
 
 /** Workspaces of the fixtures that workspace-isolated projects name. */
@@ -56,24 +73,33 @@ const workspaceMembers: Record<string, readonly string[]> = {
 };
 
 /**
- * The peers named by the diff's flow groups, as atoms of the expected table (without ports). A
- * namespace's pods the diff tells apart by labels no selector names ("other pods") are the
- * namespace; a direction open to every namespace and every address is {@link EVERYONE}.
+ * The peers of the diff's flow groups (their data, not their words), as atoms of the expected
+ * table (without ports). The diff stands in for pods by the labels selectors name: the stand-in
+ * without labels (`ns/*`) is the namespace; `ns/k=v` is `ns:ns pods:k=v`. Namespaces no object
+ * names are stood in for as `(other…)`: every namespace. A direction open to every namespace and
+ * every address is {@link EVERYONE}.
  */
-function peerAtoms(groups: readonly FlowGroup[]): string[] {
+function peerAtoms(groups: readonly FlowGroup[], projects: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const group of groups) {
-    for (const part of group.peer.split('; ')) {
-      let m: RegExpExecArray | null;
-      if (part === 'all pods in every namespace' || part === 'all pods in any other namespace') out.add('ns:*');
-      else if ((m = /^all pods in namespaces? (.+)$/.exec(part))) for (const ns of m[1].split(', ')) out.add(`ns:${ns}`);
-      else if ((m = /^pods with (\S+) in namespace (\S+)$/.exec(part))) out.add(`ns:${m[2]} pods:${m[1]}`);
-      else if ((m = /^(?:other pods|any pod) in namespace (\S+)$/.exec(part))) out.add(`ns:${m[1]}`);
-      else if ((m = /^CIDR (\S+)$/.exec(part))) out.add(`cidr:${m[1]}`);
-      else if (part === 'any IPv4 address' || part === 'the internet (IPv4)') out.add('cidr:0.0.0.0/0');
-      else if (part === 'any IPv6 address' || part === 'the internet (IPv6)') out.add('cidr:::/0');
-      else out.add(`unexpected: ${part}`);
+    const mine = new Set<string>();
+    for (const ref of group.peerWorkloads) {
+      // Stand-ins for unknown namespaces are named `(other: labels)`, which may hold a slash.
+      const slash = ref.startsWith('(') ? ref.indexOf(')/') + 1 : ref.indexOf('/');
+      const [ns, name] = [ref.slice(0, slash), ref.slice(slash + 1)];
+      // An unknown namespace carrying KubeSphere's namespace label stands for that namespace; one
+      // carrying a workspace label is a member of the workspace the table names by its projects.
+      const labels = /^\(other: (.*)\)$/.exec(ns)?.[1].split(',') ?? [];
+      const named = labels.find((l) => l.startsWith('kubesphere.io/namespace='))?.split('=')[1];
+      if (labels.some((l) => l.startsWith('kubesphere.io/workspace='))) continue;
+      // The label of an imported project on another namespace is a spoof the table does not cover.
+      if (named !== undefined && projects.has(named)) continue;
+      const where = named ?? (ns.startsWith('(') ? '*' : ns);
+      mine.add(name === '*' ? `ns:${where}` : `ns:${where} pods:${name}`);
     }
+    // Pods of a namespace told apart by labels read as the namespace when all of them are there.
+    for (const a of mine) if (!/ pods:/.test(a) || !mine.has(a.split(' ')[0])) out.add(a);
+    for (const cidr of group.peerCidrs) out.add(`cidr:${cidr}`);
   }
   if (out.has('ns:*') && out.has('cidr:0.0.0.0/0') && out.has('cidr:::/0')) return [EVERYONE];
   return [...out].sort();
