@@ -41,7 +41,7 @@ export type { SynthesizeOptions, SynthesisResult } from './synth/synthesize';
 export { importKubeSphere, importKubeSphereFiles, formatReport } from './import';
 export type { DefinitionFile, ImportResult, ImportOptions, ImportReportItem, ImportSeverity, EmitOptions, KubeObject } from './import';
 export * from './report';
-export { diffDist, formatDiff, readSide, readDistRevision } from './diff';
+export { diffDist, diffManifests, formatDiff, readSide, readDistRevision } from './diff';
 export type { DiffFormat, DiffReport, ProjectDiff, FlowGroup, ObjectChanges, Risk, RiskKind, SideNames } from './diff';
 export { GITOPS_HEADER, renderGitOps } from './gitops';
 export type { GitOpsOptions } from './gitops';

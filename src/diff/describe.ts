@@ -96,8 +96,9 @@ export class Describer {
   /** Addresses in words: `the internet (IPv4)`, `any IPv6 address`, `CIDR 10.0.0.0/8, 192.168.1.1/32`. */
   addresses(ranges: readonly IpRange[]): string {
     const parts: string[] = [];
+    const merged = mergeRanges(ranges);
     for (const family of [4, 6] as const) {
-      const mine = ranges.filter((r) => r.family === family);
+      const mine = merged.filter((r) => r.family === family);
       if (mine.length === 0) continue;
       const full = family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n;
       if (mine.length === 1 && mine[0].lo === 0n && mine[0].hi === full) {

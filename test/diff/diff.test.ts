@@ -188,3 +188,15 @@ test('label selectors are analysed exactly: pods only some selectors match are t
     '+ ingress from all pods of the project; all pods in any other namespace; any IPv4 address; any IPv6 address to pods without tier on all ports: now allowed (no policy isolates ingress any more)',
   ]);
 });
+
+test('address peers of several classes read as one set, whatever their order', () => {
+  // Ingress from 0.0.0.0/0 on TCP 443 beside an entry for one address on TCP 80: the address's
+  // class and the rest are separate answers, and both get TCP 443 newly.
+  const base = tree([ns('a'), policy('a', 'p', { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ ipBlock: { cidr: '192.168.1.1/32' } }], ports: [{ port: 80 }] }] })]);
+  const head = tree([ns('a'), policy('a', 'p', { podSelector: {}, policyTypes: ['Ingress'], ingress: [
+    { from: [{ ipBlock: { cidr: '192.168.1.1/32' } }], ports: [{ port: 80 }] },
+    { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] },
+  ] })]);
+  const flows = diffDist(base, head).projects[0].flows;
+  expect(flows.map((f) => f.text)).toEqual(['+ ingress from any IPv4 address to all pods on TCP 443: now allowed (allowed by p rule 1)']);
+});
