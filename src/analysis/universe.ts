@@ -5,6 +5,7 @@ import { Connectivity, PodClass, PodView } from './connectivity';
 import { DataplaneSemantics } from '../cni/semantics';
 import { IpPartition } from './ipspace';
 import { Workload } from './model';
+import { IpBlock } from '../k8s/ip';
 import { Tier, TierRule } from './tiers';
 
 /** One cluster state to analyse. */
@@ -36,19 +37,27 @@ export interface Universe {
  * @throws Error for a workload address that is not an IP address.
  */
 export function buildUniverse(states: readonly StateSpec[]): Universe {
-  // Every rule with address peers, of every state, is one member of the shared partition.
-  const memberRules: TierRule[] = [];
-  const members: import('../k8s/ip').IpBlock[][] = [];
+  // Every distinct address set that rules name, of every state, is one member of the shared
+  // partition; rules naming the same blocks (every project's 0.0.0.0/0) share it, which keeps the
+  // members of each address class few.
+  const members: IpBlock[][] = [];
+  const memberIds = new Map<string, number>();
   const memberOf = states.map(() => new Map<TierRule, number>());
+  const stateMembers = states.map(() => new Set<number>());
   states.forEach((state, s) => {
     for (const tier of state.tiers) {
       for (const policy of tier.policies) {
         for (const rule of [...(policy.ingress ?? []), ...(policy.egress ?? [])]) {
           const blocks = rule.peers.flatMap((p) => (p.kind === 'ips' ? p.blocks : []));
           if (blocks.length === 0) continue;
-          memberOf[s].set(rule, members.length);
-          memberRules.push(rule);
-          members.push(blocks);
+          const key = blocks.map((b) => b.key).sort().join('|');
+          let id = memberIds.get(key);
+          if (id === undefined) {
+            memberIds.set(key, id = members.length);
+            members.push(blocks);
+          }
+          memberOf[s].set(rule, id);
+          stateMembers[s].add(id);
         }
       }
     }
@@ -61,13 +70,13 @@ export function buildUniverse(states: readonly StateSpec[]): Universe {
       const ref = `${w.namespace}/${w.name}`;
       let entry = byRef.get(ref);
       if (!entry) byRef.set(ref, entry = { namespace: w.namespace, views: states.map(() => undefined) });
-      const members = new Set<number>();
+      const found = new Set<number>();
       for (const text of [...(w.ip !== undefined ? [w.ip] : []), ...(w.ips ?? [])]) {
         const ip = parseIp(text);
         if (!ip) throw new Error(`workload ${ref}: ${JSON.stringify(text)} is not an IP address`);
-        for (const m of partition.classOf(ip).members) if (memberOf[s].has(memberRules[m])) members.add(m);
+        for (const m of partition.classOf(ip).members) if (stateMembers[s].has(m)) found.add(m);
       }
-      const ipMembers = [...members].sort((a, b) => a - b);
+      const ipMembers = [...found].sort((a, b) => a - b);
       entry.views[s] = {
         namespaceLabels: { ...(state.namespaces.get(w.namespace) ?? {}), [NAMESPACE_NAME_LABEL]: w.namespace },
         labels: w.labels,

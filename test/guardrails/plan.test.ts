@@ -103,7 +103,10 @@ describe('validation', () => {
     ]));
     const d = guarded({ guardrails: { api: 'cilium' } });
     new IsolatedProject(d, 'kube-system');
-    expect(problems(d)).toEqual(['namespace kube-system is both a netiso project and a protected system namespace; remove it from guardrails.protectedNamespaces or rename the project']);
+    expect(problems(d)).toEqual([
+      'namespace kube-system is both a netiso project and a protected system namespace; remove it from guardrails.protectedNamespaces or rename the project',
+      expect.stringMatching(/^kube-system: project name "kube-system" is reserved: /),
+    ]);
   });
 
   test('deny lists: need guardrails, a target, known projects and workspaces, no self, no named ports or except', () => {
