@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadDefinitions } from '../src/synth/load';
-import { analyzeCluster, explainCluster } from '../src/report';
+import { analyzeCluster, explain } from '../src/report';
 import { diffDist } from '../src/diff/diff';
 import { ExplorerData, explainExplorerData, renderHtml } from '../src/explorer';
 import { diffExplorerData } from '../src/explorer/produce-diff';
@@ -18,7 +18,10 @@ export function exampleExplorers(): Map<string, ExplorerData> {
   const { clusters, problems } = loadDefinitions(projects);
   if (problems.length) throw new Error(problems.map((p) => `${p.path}: ${p.message}`).join('\n'));
   const out = new Map<string, ExplorerData>();
-  for (const c of clusters.clusters) out.set(`explorer-${c.name}.html`, explainExplorerData(explainCluster(c), analyzeCluster(c)));
+  for (const c of clusters.clusters) {
+    const analysis = analyzeCluster(c);
+    out.set(`explorer-${c.name}.html`, explainExplorerData(analysis, explain(analysis)));
+  }
   // The diff sample: the README's pull request (partners over HTTPS, demo-project-2's entry dropped), built in memory.
   const base = renderDefinitions({ projectsDir: projects }).files;
   const head = new Map(base);

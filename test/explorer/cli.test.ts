@@ -33,13 +33,21 @@ function writeDist(to: string, files: Map<string, string>): void {
 describe('netiso explain --format html', () => {
   test('writes one file per cluster, {cluster} naming it', () => {
     const r = run('explain', '--format', 'html', '--output', path.join(dir, 'out', 'explorer-{cluster}.html'));
-    expect(r).toEqual({ code: 0, err: expect.stringMatching(/^wrote .*explorer-demo\.html \(\d+ KiB\)$/) });
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^wrote .*explorer-demo\.html \(\d+ KiB\)$/m);
+    expect(r.err).toMatch(/^wrote .*explorer-guarded-cnp\.html \(\d+ KiB\)$/m);
     expect(fs.readFileSync(path.join(dir, 'out', 'explorer-demo.html'), 'utf8')).toMatch(/^<!doctype html>[\s\S]*"schema":"netiso-explorer\/1"/);
   });
 
+  test('works for manifests too, named after their paths', () => {
+    const r = run('explain', '--manifests', 'dist/demo', '--format', 'html', '--output', path.join(dir, 'x-{cluster}.html'));
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'x-dist_demo.html'), 'utf8')).toContain('"title":"netiso explain: dist/demo"');
+  });
+
   test('needs --output, which is for html only', () => {
-    expect(run('explain', '--format', 'html')).toEqual({ code: 1, err: '--format html writes a file: give --output FILE (e.g. --output explorer-{cluster}.html)' });
-    expect(run('explain', '--format', 'json', '--output', 'x.html')).toEqual({ code: 1, err: '--output is for --format html; the json format is written to standard output' });
+    expect(run('explain', '--format', 'html')).toEqual({ code: 2, err: 'netiso explain: --format html writes a file: give --output FILE (e.g. --output explorer-{cluster}.html)' });
+    expect(run('explain', '--format', 'json', '--output', 'x.html')).toEqual({ code: 2, err: 'netiso explain: --output is for --format html; the json format is written to standard output' });
   });
 });
 
@@ -52,7 +60,7 @@ describe('netiso diff --format html', () => {
     expect(r.code).toBe(1);
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('"kind":"diff"');
-    expect(html).toContain('external-ingress');
+    expect(html).toContain('internet-ingress');
     expect(html).toContain(`${path.join(dir, 'head')}/prod/web/NetworkPolicy.netiso-from-partners.k8s.yaml`);
   });
 
