@@ -83,7 +83,11 @@ export function explainCommand(): Command {
       try {
         process.exitCode = run(opts);
       } catch (e) {
-        console.error(e instanceof SynthesisError || e instanceof ManifestReadError ? e.message : `netiso explain: ${(e as Error).message}`);
+        if (e instanceof ManifestReadError) {
+          console.error(`netiso explain --strict: ${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} reading ${(opts.manifests ?? []).join(', ')}; nothing was analysed:\n${e.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+        } else {
+          console.error(e instanceof SynthesisError ? e.message : `netiso explain: ${(e as Error).message}`);
+        }
         process.exitCode = EXPLAIN_EXIT.error;
       }
     });
@@ -117,12 +121,15 @@ function run(opts: CliOptions): number {
 
 function manifestAnalysis(opts: CliOptions, cni: Cni | undefined): Analysis {
   const paths = opts.manifests as string[];
-  const model = readManifestFiles(paths, { ...(opts.namespace !== undefined ? { defaultNamespace: opts.namespace } : {}), ...(opts.strict ? { strict: true } : {}) });
-  if (model.problems.length) {
-    const what = model.policiesIncomplete ? 'the report is INCOMPLETE: a skipped object may hold a policy' : 'no policy was among them';
-    console.error(`netiso explain: ${model.problems.length} problem${model.problems.length === 1 ? '' : 's'} reading ${paths.join(', ')}; what could not be read was skipped (${what}):\n${model.problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
+  const read = readManifestFiles(paths, { ...(opts.namespace !== undefined ? { defaultNamespace: opts.namespace } : {}), ...(opts.strict ? { strict: true } : {}) });
+  const analysis = analyzeManifests(read, opts.cluster ?? paths.join(', '), cni ? { dataplane: semanticsOf(cni) } : {});
+  const problems = analysis.problems;
+  if (problems.length && opts.strict) throw new ManifestReadError(problems);
+  if (problems.length) {
+    const what = analysis.complete ? 'no policy was among them' : 'the report is INCOMPLETE: a skipped object may hold a policy';
+    console.error(`netiso explain: ${problems.length} problem${problems.length === 1 ? '' : 's'} reading ${paths.join(', ')}; what could not be read was skipped (${what}):\n${problems.map((p) => `  ${formatProblem(p)}`).join('\n')}`);
   }
-  return analyzeManifests(model, opts.cluster ?? paths.join(', '), cni ? { dataplane: semanticsOf(cni) } : {});
+  return analysis;
 }
 
 function definitionAnalyses(opts: CliOptions, cni: Cni | undefined): Analysis[] {

@@ -1,9 +1,10 @@
-import { ClusterNode, Engine, ExternalEndpoint, NamespaceInfo, Workload as EngineWorkload, clusterOfModel, parseCidr } from '../analysis';
+import { ClusterNode, Engine, ExternalEndpoint, NamespaceInfo, Workload as EngineWorkload, clusterOfModel, compilePolicy, parseCidr } from '../analysis';
 import { DataplaneSemantics } from '../cni/semantics';
 import { addressOutside, cidrRange, formatIp } from '../k8s/ip';
 import { compare } from '../k8s/compare';
 import { NPGUARD_INGRESS_CONTROLLER, ingressControllerConnections } from '../k8s/ingress-controller';
-import { ManifestModel, ManifestProblem } from '../k8s/manifests';
+import { ManifestModel, ManifestProblem, fieldLine } from '../k8s/manifests';
+import { ManifestError } from '../k8s/errors';
 import { Cluster, RenderedProject } from '../constructs/cluster';
 import { LocatedProblem } from '../errors';
 import { ExposedService } from '../constructs/exposed-service';
@@ -139,7 +140,8 @@ export function analyzeCluster(cluster: Cluster, options: AnalyzeOptions = {}): 
  * @throws ManifestError for a workload declared twice; PolicyCompileError for a guardrail that
  *   cannot be analysed exactly.
  */
-export function analyzeManifests(model: ManifestModel, name: string, options: AnalyzeOptions = {}): ManifestAnalysis {
+export function analyzeManifests(read: ManifestModel, name: string, options: AnalyzeOptions = {}): ManifestAnalysis {
+  const model = withCompiledPolicies(read);
   const routed = model.ingresses.length > 0 || model.routes.length > 0;
   const controllerRef = `${NPGUARD_INGRESS_CONTROLLER.namespace}/${NPGUARD_INGRESS_CONTROLLER.name}`;
   const inputs = routed ? { workloads: [{ ...NPGUARD_INGRESS_CONTROLLER, labels: {} }] } : {};
@@ -166,6 +168,28 @@ export function analyzeManifests(model: ManifestModel, name: string, options: An
     complete: !model.policiesIncomplete,
     warnings: [],
   };
+}
+
+/**
+ * The model without the NetworkPolicies the engine cannot compile (the reader checks their shape,
+ * the compiler every field), each listed as a problem that marks the policies incomplete: the
+ * analysis goes on, and says so, as for objects the reader skipped.
+ */
+function withCompiledPolicies(model: ManifestModel): ManifestModel {
+  const failed: ManifestProblem[] = [];
+  const ok = model.networkPolicies.filter((p) => {
+    try {
+      compilePolicy(p.object);
+      return true;
+    } catch (e) {
+      const line = e instanceof ManifestError ? fieldLine(p.object, e.field) ?? p.source.line : p.source.line;
+      failed.push({ file: p.source.file, ...(line !== undefined ? { line } : {}), message: `${(e as Error).message}; this policy is left out`, affectsPolicies: true });
+      return false;
+    }
+  });
+  if (failed.length === 0) return model;
+  const problems = [...model.problems, ...failed].sort((a, b) => compare(a.file, b.file) || (a.line ?? 0) - (b.line ?? 0) || compare(a.message, b.message));
+  return { ...model, networkPolicies: ok, problems, policiesIncomplete: true };
 }
 
 function externalsOf(cluster: Cluster): AnalysisExternal[] {

@@ -317,7 +317,8 @@ class Summarizer {
       if (entry) entry.to = [...new Set([...entry.to, ...to])].sort((a, b) => a - b);
       else bySources.set(key, { from, to });
     }
-    return [...bySources.values()].map(({ from, to }) => ({ from, to, except: [] }));
+    // A lone source of one workload needs no place among its own destinations.
+    return [...bySources.values()].map(({ from, to }) => ({ from, to: from.length === 1 && this.units[from[0]].workloads.length === 1 ? to.filter((v) => v !== from[0]) : to, except: [] }));
   }
 
   private addressAnswers(): Map<number, AddressBlock[]> {
