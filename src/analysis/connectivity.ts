@@ -3,7 +3,7 @@ import { Selector } from '../k8s/selector';
 import { compare } from '../k8s/compare';
 import { ConnSet } from './conns';
 import { DataplaneSemantics } from '../cni/semantics';
-import { IpPartition } from './ipspace';
+import { IpPartition, IpRange, rangesOf } from './ipspace';
 import { ContainerPort } from './model';
 import { PortSpec } from './ports';
 import { Entity, RuleAction, Tier, TierPeer, TierPolicy, TierRule } from './tiers';
@@ -80,6 +80,12 @@ export interface SideFunction {
   explicit(): ReadonlyMap<number, SideResult>;
   /** Address classes whose result differs from `ipDef`, ascending. */
   ipExplicit(): ReadonlyMap<number, SideResult>;
+  /**
+   * The whole address space (both families) by result: every address is in the ranges of exactly
+   * one result, `ipDef` included (sorted, merged). Cut at the boundaries of this side's own
+   * address rules only, so its cost follows them, not the cluster's address classes.
+   */
+  ipRanges(): ReadonlyMap<SideResult, readonly IpRange[]>;
   /** An upper bound of the size of {@link SideFunction.explicit}, known without computing it. */
   weight(): number;
 }
@@ -98,6 +104,8 @@ interface RuleInfo {
   readonly podPeers: readonly Extract<TierPeer, { kind: 'pods' }>[];
   /** Partition member of the rule's address peers; undefined without them. */
   readonly member?: number;
+  /** The addresses of the rule's address peers, sorted and merged. */
+  readonly ranges: readonly IpRange[];
   /** Whether the rule selects nodes (host-network sources), given the node's labels. */
   readonly nodeMatch: (labels: Labels) => boolean;
   /** Whether the rule selects a reserved identity of the dataplane (Cilium's `ingress`, ...). */
@@ -332,7 +340,8 @@ export class Connectivity {
   private openSide(): SideFunction {
     const all = { allowed: ConnSet.ALL, reason: this.internReason([{ kind: 'default', conns: ConnSet.ALL }]) };
     const none = new Map<number, SideResult>();
-    return this.open ??= { def: all, ipDef: all, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, weight: () => 0 };
+    const everywhere = new Map<SideResult, IpRange[]>([[all, [{ family: 4, lo: 0n, hi: (1n << 32n) - 1n }, { family: 6, lo: 0n, hi: (1n << 128n) - 1n }]]]);
+    return this.open ??= { def: all, ipDef: all, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, ipRanges: () => everywhere, weight: () => 0 };
   }
 
   private program(c: number, view: PodView, direction: Direction): Program {
@@ -383,6 +392,7 @@ export class Connectivity {
       broadIps,
       podPeers: broadPods ? [] : rule.peers.filter((p): p is Extract<TierPeer, { kind: 'pods' }> => p.kind === 'pods'),
       ...(this.input.memberOf.has(rule) ? { member: this.input.memberOf.get(rule) } : {}),
+      ranges: [4, 6].flatMap((f) => rangesOf(rule.peers.flatMap((p) => (p.kind === 'ips' ? p.blocks : [])), f as 4 | 6)),
       nodeMatch: nodeMatcher(rule.peers),
       entityMatch: entityMatcher(rule.peers),
     };
@@ -432,16 +442,25 @@ export class Connectivity {
     // Named ports resolve on the destination: the subject itself for ingress, never an address for egress.
     const toAddress = (r: RuleInfo): ConnSet => (direction === 'ingress' ? connsOn(r, view) : r.numeric);
     const ipDef = this.fold(program, (r) => r.broadIps, toAddress);
-    const addressFolds = new Map<number, SideResult>();
+    // Address classes matched by the same address rules get the same answer: fold once per such
+    // signature (a rule for 0.0.0.0/0 names thousands of classes, and they read the same).
+    const addressFolds = new Map<number | string, SideResult>();
     const addressRules = rules.filter((r) => r.member !== undefined);
+    const small = addressRules.length <= 30;
     const getAddress = (z: number): SideResult => {
       const members = this.membersOf(z);
-      if (!addressRules.some((r) => members.has(r.member as number))) return ipDef;
-      let result = addressFolds.get(z);
+      // A bit per rule while they fit in a small integer (no string per call), else their indices.
+      let signature: number | string = small ? 0 : '';
+      for (let i = 0; i < addressRules.length; i++) {
+        if (!members.has(addressRules[i].member as number)) continue;
+        signature = small ? (signature as number) | (1 << i) : `${signature}${i},`;
+      }
+      if (signature === 0 || signature === '') return ipDef;
+      let result = addressFolds.get(signature);
       if (!result) {
         result = this.fold(program, (r) => r.broadIps || (r.member !== undefined && members.has(r.member)), toAddress);
         if (result.allowed === ipDef.allowed && result.reason === ipDef.reason) result = ipDef;
-        addressFolds.set(z, result);
+        addressFolds.set(signature, result);
       }
       return result;
     };
@@ -456,7 +475,33 @@ export class Connectivity {
       return out;
     });
     const weight = lazy(() => rules.reduce((sum, r) => sum + this.classesOfRule(r).size + (direction === 'egress' && r.broadPods ? r.named.length * n : 0), 0));
-    return { def, ipDef, get, getAddress, explicit, ipExplicit, weight };
+    const ipRanges = lazy(() => {
+      const out = new Map<SideResult, IpRange[]>();
+      for (const family of [4, 6] as const) {
+        const end = family === 4 ? 1n << 32n : 1n << 128n;
+        const points = [...new Set([0n, ...addressRules.flatMap((r) => r.ranges.filter((x) => x.family === family).flatMap((x) => [x.lo, x.hi + 1n]))])]
+          .filter((x) => x < end).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        points.forEach((lo, k) => {
+          const hi = (k + 1 < points.length ? points[k + 1] : end) - 1n;
+          const inside = (r: RuleInfo) => r.ranges.some((x) => x.family === family && x.lo <= lo && lo <= x.hi);
+          let signature: number | string = small ? 0 : '';
+          for (let i = 0; i < addressRules.length; i++) if (inside(addressRules[i])) signature = small ? (signature as number) | (1 << i) : `${signature}${i},`;
+          let result = signature === 0 || signature === '' ? ipDef : addressFolds.get(signature);
+          if (!result) {
+            result = this.fold(program, (r) => r.broadIps || (r.member !== undefined && inside(r)), toAddress);
+            if (result.allowed === ipDef.allowed && result.reason === ipDef.reason) result = ipDef;
+            addressFolds.set(signature, result);
+          }
+          let list = out.get(result);
+          if (!list) out.set(result, list = []);
+          const last = list[list.length - 1];
+          if (last && last.family === family && last.hi + 1n === lo) list[list.length - 1] = { family, lo: last.lo, hi };
+          else list.push({ family, lo, hi });
+        });
+      }
+      return out;
+    });
+    return { def, ipDef, get, getAddress, explicit, ipExplicit, ipRanges, weight };
   }
 
   /** Pod classes a rule's specific peers select (broad rules select every class and return none here). */
