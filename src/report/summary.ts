@@ -1,7 +1,7 @@
 import { ClusterNode, ConnSet, Engine, IpRange, PeerRef, SideFunction, SideResult, parseIp } from '../analysis';
 import { compare } from '../k8s/compare';
 import { AnswerBook, localPolicy } from './because';
-import { complementRanges, mergeRanges, subtractAddresses } from './ranges';
+import { mergeRanges, subtractAddresses } from './ranges';
 
 /**
  * Which pairs a report covers, as np-guard's focus options choose them: a pair is in scope when
@@ -88,6 +88,7 @@ export interface SummaryOptions {
 }
 
 const NOT_ENFORCED = 'the dataplane does not enforce NetworkPolicy, so every connection is allowed';
+
 
 /**
  * Groups every allowed connection of the engine by answer (the connections and, per side, the
@@ -323,15 +324,11 @@ class Summarizer {
 
   private addressAnswers(): Map<number, AddressBlock[]> {
     const conn = this.conn;
-    const partition = this.engine.universe.partition;
     const nodeIps = (this.options.nodes ?? []).map((n) => parseIp(n.ip)).filter((ip) => ip !== undefined);
     const rangeSets: IpRange[][] = [];
     const rangeKeys = new Map<string, number>();
-    const rangeSet = (classes: readonly number[] | 'all-but', except?: readonly number[]): number => {
-      let ranges = classes === 'all-but'
-        ? complementRanges(mergeRanges((except ?? []).flatMap((z) => partition.classes[z].ranges)))
-        : mergeRanges(classes.flatMap((z) => partition.classes[z].ranges));
-      ranges = subtractAddresses(ranges, nodeIps);
+    const rangeSet = (merged: IpRange[]): number => {
+      const ranges = subtractAddresses(merged, nodeIps);
       const key = ranges.map((r) => `${r.family}:${r.lo}-${r.hi}`).join(',');
       let id = rangeKeys.get(key);
       if (id === undefined) {
@@ -347,19 +344,15 @@ class Summarizer {
       const memo = perSide[toAddresses ? 0 : 1];
       let out = memo.get(side);
       if (out) return out;
-      const answer = (r: SideResult) => (toAddresses
-        ? this.book.answer('pod', 'address', r, undefined, { exemption: this.exemption })
-        : this.book.answer('address', 'pod', undefined, r, { exemption: this.exemption }));
-      out = [];
-      const explicit = side.ipExplicit();
-      const groups = new Map<SideResult, number[]>();
-      for (const [z, r] of explicit) push(groups, r, z);
-      const def = answer(side.ipDef);
-      if (def >= 0) out.push([def, rangeSet('all-but', [...explicit.keys()])]);
-      for (const [r, zs] of groups) {
-        const a = answer(r);
-        if (a >= 0) out.push([a, rangeSet(zs)]);
+      // Results are compared by answer: addresses named by different rules may still read the same.
+      const byAnswer = new Map<number, IpRange[]>();
+      for (const [r, ranges] of side.ipRanges()) {
+        const a = toAddresses
+          ? this.book.answer('pod', 'address', r, undefined, { exemption: this.exemption })
+          : this.book.answer('address', 'pod', undefined, r, { exemption: this.exemption });
+        if (a >= 0) byAnswer.set(a, byAnswer.has(a) ? mergeRanges([...byAnswer.get(a) as IpRange[], ...ranges]) : [...ranges]);
       }
+      out = [...byAnswer].map(([a, ranges]): [number, number] => [a, rangeSet(ranges)]);
       memo.set(side, out);
       return out;
     };

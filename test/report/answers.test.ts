@@ -115,3 +115,23 @@ describe('grouped answers equal the per-pair list', () => {
     expect(sorted(pairsOfReport(report, analysis))).toEqual(sorted(pairsOfConnlist(analysis.engine, analysis, keep)));
   });
 });
+
+describe('SideFunction.ipRanges', () => {
+  test.each(['ipblockstest', 'ipblockstest_4', 'onlineboutique', 'exposure_test_with_different_rules_4'])('agrees with getAddress class by class: %s', (dir) => {
+    const engine = analyzeManifests(readCase(dir), dir).engine;
+    const conn = engine.connectivity;
+    const partition = engine.universe.partition;
+    for (const cls of engine.universe.classes) {
+      if (!conn.present(cls.index)) continue;
+      for (const side of [conn.egress(cls.index), conn.ingress(cls.index)]) {
+        const byResult = side.ipRanges();
+        for (const z of partition.classes) {
+          const expected = side.getAddress(z.index);
+          const holder = [...byResult].find(([, ranges]) => ranges.some((r) => r.family === z.family && r.lo <= z.ranges[0].lo && z.ranges[0].lo <= r.hi));
+          expect(holder?.[0].allowed).toBe(expected.allowed);
+          expect(holder?.[0].reason).toBe(expected.reason);
+        }
+      }
+    }
+  });
+});
