@@ -1,4 +1,4 @@
-import { ConnSet, PeerRef, SideFunction, SideResult, TierPolicy, describePolicy, describeSelector, parseIp } from '../analysis';
+import { ConnSet, IpAddress, PeerRef, SideFunction, SideResult, TierPolicy, describePolicy, describeSelector, parseIp } from '../analysis';
 import { ruleLine, tierRuleLine } from '../analysis/describe';
 import { NETWORK_POLICY_TIER } from '../analysis/tiers';
 import { addressOutside } from '../k8s/ip';
@@ -17,7 +17,7 @@ import {
 /** One member of a group on the axis: a workload (its class), an address (its class), a node, or the ingress controller. */
 type Member =
   | { readonly kind: 'pod'; readonly cls: number; readonly ref: string }
-  | { readonly kind: 'address'; readonly ipClass: number }
+  | { readonly kind: 'address'; readonly ipClass: number; readonly ip: IpAddress }
   | { readonly kind: 'node'; readonly peer: PeerRef }
   | { readonly kind: 'controller' };
 
@@ -125,7 +125,7 @@ class Producer {
       });
     }
     for (const e of this.externals()) {
-      out.push({ group: { id: `external ${e.name}`, kind: 'external', members: [{ name: e.name, ports: [] }], details: [`Evaluated at ${e.ip}, one address of ${e.name}.`] }, members: [{ kind: 'address', ipClass: e.ipClass }] });
+      out.push({ group: { id: `external ${e.name}`, kind: 'external', members: [{ name: e.name, ports: [] }], details: [`Evaluated at ${e.ip}, one address of ${e.name}.`] }, members: [{ kind: 'address', ipClass: e.ipClass, ip: parseIp(e.ip) as IpAddress }] });
     }
     if (analysis.nodes.length) {
       const partition = engine.universe.partition;
@@ -281,30 +281,65 @@ class Producer {
       }
     }
 
-    // Pods and addresses: likewise by the members' address defaults; nodes and the controller are one group each.
-    const byClass = new Map<number, number[]>();
-    this.groups.forEach((g, i) => g.members.forEach((m) => { if (m.kind === 'address') byClass.set(m.ipClass, [...(byClass.get(m.ipClass) ?? []), i]); }));
-    const addressNamed = new Set<number>();
+    // Pods and addresses: each side's answer at every address group, read along its address ranges
+    // once; a cell's block follows from its members' answers, shared by every cell where they agree.
+    // Nodes and the controller are one group each.
+    const addresses = this.groups.map((g, i) => (g.members.length === 1 && g.members[0].kind === 'address' ? i : -1)).filter((i) => i >= 0);
+    const toAddress = new Map<SideFunction, Int32Array>();
+    const fromAddress = new Map<SideFunction, Int32Array>();
+    const tuples = [new Map<number | string, number>(), new Map<number | string, number>()];
     for (const g of podGroups) {
-      for (const m of this.groups[g].members) {
-        if (m.kind !== 'pod') continue;
-        for (const z of this.conn.egress(m.cls).ipExplicit().keys()) for (const x of byClass.get(z) ?? []) addressNamed.add(g * n + x);
-        for (const z of this.conn.ingress(m.cls).ipExplicit().keys()) for (const x of byClass.get(z) ?? []) addressNamed.add(x * n + g);
+      if (!inFocus(g)) continue;
+      const pods = this.groups[g].members.filter((m): m is Extract<Member, { kind: 'pod' }> => m.kind === 'pod');
+      for (const out of [true, false]) {
+        const answers = pods.map((m) => this.addressAnswers(out ? this.conn.egress(m.cls) : this.conn.ingress(m.cls), out, addresses, out ? toAddress : fromAddress));
+        addresses.forEach((x, k) => {
+          const keyed = focus ? undefined : tupleKey(answers.map((a) => a[k]));
+          const memo = tuples[out ? 0 : 1];
+          let block = keyed === undefined ? undefined : memo.get(keyed);
+          if (block === undefined) {
+            block = out ? this.mixedBlock(g, x) : this.mixedBlock(x, g);
+            if (keyed !== undefined) memo.set(keyed, block);
+          }
+          if (out) this.builder.cellBlock(g, x, block);
+          else this.builder.cellBlock(x, g, block);
+        });
       }
     }
-    const toAddress = new Map(podGroups.map((g) => [g, sigOf(g, (c) => this.conn.egress(c).ipDef)]));
-    const fromAddress = new Map(podGroups.map((g) => [g, sigOf(g, (c) => this.conn.ingress(c).ipDef)]));
-    const base = 2 * (ids.size + 1) * (ids.size + 1);
-    const others = this.groups.map((g, i) => (g.group.kind === 'external' || g.group.kind === 'nodes' ? i : -1)).filter((i) => i >= 0);
+    const others = this.groups.map((g, i) => (g.group.kind === 'external' || g.group.kind === 'nodes' ? i : -1)).filter((i) => i >= 0 && !addresses.includes(i));
     for (const x of others) {
-      const address = this.groups[x].members.every((m) => m.kind === 'address');
       for (const g of podGroups) {
         if (!inFocus(g)) continue;
-        const plain = address && !focus;
-        this.builder.cellBlock(g, x, plain && !addressNamed.has(g * n + x) ? shared(base + (toAddress.get(g) as number) * 2, () => this.mixedBlock(g, x)) : this.mixedBlock(g, x));
-        this.builder.cellBlock(x, g, plain && !addressNamed.has(x * n + g) ? shared(base + (fromAddress.get(g) as number) * 2 + 1, () => this.mixedBlock(x, g)) : this.mixedBlock(x, g));
+        this.builder.cellBlock(g, x, this.mixedBlock(g, x));
+        this.builder.cellBlock(x, g, this.mixedBlock(x, g));
       }
     }
+  }
+
+  private sortedAddresses?: { k: number; family: 4 | 6; value: bigint }[];
+
+  /** A side's answers at each address group (by position in `groups`), read along its ranges; memoised per side. */
+  private addressAnswers(side: SideFunction, out: boolean, groups: readonly number[], memo: Map<SideFunction, Int32Array>): Int32Array {
+    let answers = memo.get(side);
+    if (answers) return answers;
+    const at = this.sortedAddresses ??= groups.map((x, k) => {
+      const ip = (this.groups[x].members[0] as Extract<Member, { kind: 'address' }>).ip;
+      return { k, family: ip.family, value: BigInt(ip.value) };
+    }).sort((a, b) => a.family - b.family || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+    const byResult = new Map<SideResult, number>();
+    const ranges = [...side.ipRanges()].flatMap(([r, list]) => list.map((range) => ({ range, r })))
+      .sort((a, b) => a.range.family - b.range.family || (a.range.lo < b.range.lo ? -1 : 1));
+    answers = new Int32Array(groups.length);
+    let i = 0;
+    for (const { k, family, value } of at) {
+      while (i < ranges.length && (ranges[i].range.family < family || (ranges[i].range.family === family && ranges[i].range.hi < value))) i++;
+      const r = ranges[i].r;
+      let a = byResult.get(r);
+      if (a === undefined) byResult.set(r, a = out ? this.answer(r, undefined) : this.answer(undefined, r));
+      answers[k] = a;
+    }
+    memo.set(side, answers);
+    return answers;
   }
 
   /** The block of two pod groups; `byDefault`: no rule names any of their pairs, so the default sides answer. */
@@ -403,9 +438,15 @@ function ruleRef(b: Because): RuleRef {
   };
 }
 
-/** An address-class result of a side function without recomputing which rules name it. */
+/** An address-class result of a side function. */
 function at2(side: SideFunction, z: number): SideResult {
-  return side.ipExplicit().get(z) ?? side.ipDef;
+  return side.getAddress(z);
+}
+
+/** A tuple of answer indices as one key: its length and 10 bits per index while they fit a double exactly, else joined. */
+function tupleKey(answers: readonly number[]): number | string {
+  if (answers.length <= 4 && answers.every((a) => a >= -1 && a < 1022)) return answers.reduce((key, a) => key * 1024 + (a + 1), answers.length);
+  return `${answers.length}:${answers.join(',')}`;
 }
 
 /** `All Connections`, np-guard's `TCP 80,443`, or `all but TCP 80` when that is shorter. */
