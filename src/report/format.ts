@@ -2,6 +2,7 @@ import { ruleLine } from '../analysis/describe';
 import { DirectionDescription } from '../analysis';
 import { EndKind } from './because';
 import { addressWords, cidrRanges } from './ranges';
+import { LintFinding } from './lint';
 import { AnswerEntry, BlockEntry, Cite, ExplainReport } from './report';
 import { listWords, plural } from './sets';
 
@@ -113,9 +114,39 @@ function text(r: ExplainReport): string {
     }
   }
   if (r.pairs) out.push('', `pairs (${plural(r.pairs.length, 'entry', 'entries')}, as np-guard lists them):`, ...r.pairs.map((p) => `  ${p.from} => ${p.to} : ${p.conns}`));
-  if (r.lint.length) out.push('', 'lint:', ...r.lint.map((l) => `  [${l.rule}]${l.severity === 'error' ? ' error:' : ''} ${l.subject}: ${l.message}`));
+  if (r.lint.length) out.push('', 'lint:', ...lintGroups(r.lint).map((l) => `  [${l.rule}]${l.severity === 'error' ? ' error:' : ''} ${l.subject}: ${l.message}`));
   if (r.warnings.length) out.push('', 'synthesis warnings:', ...r.warnings.map((w) => `  ${w.path}: ${w.message}`));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * Findings that say the same about the same policy rule in several namespaces (`a/p egress rule 0`,
+ * `b/p egress rule 0`), as one: `p egress rule 0 in 2 namespaces (a, b)`. JSON keeps every finding.
+ */
+function lintGroups(findings: readonly LintFinding[]): LintFinding[] {
+  const groups = new Map<string, { first: LintFinding; namespaces: string[] }>();
+  const out: (LintFinding | { first: LintFinding; namespaces: string[] })[] = [];
+  for (const f of findings) {
+    const m = f.subject.match(/^([a-z0-9][a-z0-9.-]*)\/(\S.*)$/);
+    if (!m || f.message.includes(`${m[1]}/`)) {
+      out.push(f);
+      continue;
+    }
+    const key = `${f.rule}\n${f.severity ?? ''}\n${m[2]}\n${f.message}`;
+    const g = groups.get(key);
+    if (g) g.namespaces.push(m[1]);
+    else {
+      const entry = { first: f, namespaces: [m[1]] };
+      groups.set(key, entry);
+      out.push(entry);
+    }
+  }
+  return out.map((e) => {
+    if (!('first' in e)) return e;
+    if (e.namespaces.length === 1) return e.first;
+    const local = e.first.subject.slice(e.first.subject.indexOf('/') + 1);
+    return { ...e.first, subject: `${local} in ${plural(e.namespaces.length, 'namespace')} (${listWords(e.namespaces, 4)})` };
+  });
 }
 
 function directionLines(d: DirectionDescription, word: 'from' | 'to'): string[] {
@@ -155,7 +186,7 @@ function markdown(r: ExplainReport): string {
     ])));
   }
   if (r.pairs) out.push('', '## Pairs', '', '```', ...r.pairs.map((p) => `${p.from} => ${p.to} : ${p.conns}`), '```');
-  if (r.lint.length) out.push('', '## Lint', '', ...table(['check', 'subject', 'finding'], r.lint.map((l) => [l.severity === 'error' ? `${l.rule} (error)` : l.rule, l.subject, l.message])));
+  if (r.lint.length) out.push('', '## Lint', '', ...table(['check', 'subject', 'finding'], lintGroups(r.lint).map((l) => [l.severity === 'error' ? `${l.rule} (error)` : l.rule, l.subject, l.message])));
   if (r.warnings.length) out.push('', '## Synthesis warnings', '', ...r.warnings.map((w) => `- \`${w.path}\`: ${w.message}`));
   return `${out.join('\n')}\n`;
 }
