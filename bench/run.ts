@@ -30,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
   const sections: Section[] = [
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     analysisSection(),
-    explainSection({ tmp: opts.tmp, log }),
+    explainSection({ tmp: opts.tmp, log, shared: opts.shared }),
     explorerSection(),
     readerSection(),
   ];
