@@ -8,3 +8,6 @@ export type { LintFinding, LintRule, DnsTarget, DnsPort } from './lint';
 export { formatReports, REPORT_FORMATS } from './format';
 export type { ReportFormat } from './format';
 export { cniProfile, CNI_PROFILES } from './profile';
+// What explainManifests reads, for callers without the CLI.
+export { readManifestFiles } from '../k8s/manifests';
+export type { ManifestModel, ManifestProblem, ReadOptions } from '../k8s/manifests';
