@@ -16,8 +16,8 @@ interface CliOptions {
   namespace?: string;
   cluster?: string;
   project?: string;
-  workload: string[];
-  peer: string[];
+  workload?: string[];
+  peer?: string[];
   direction?: 'ingress' | 'egress';
   cni?: string;
   format: ReportFormat | 'html';
@@ -54,7 +54,7 @@ Exit codes: 0 analysed; 1 the manifests had problems (skipped and listed; the re
 answer may be wrong), or --strict and lint found something; 2 nothing analysed (usage, an unknown
 name, definitions with errors, --strict and a read problem). See docs/explain.md.`;
 
-function collect(value: string, previous: string[]): string[] {
+function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }
 
@@ -70,8 +70,8 @@ export function explainCommand(): Command {
     .option('-n, --namespace <name>', 'with --manifests: namespace of objects that name none (default "default")')
     .option('-c, --cluster <name>', 'only this cluster of the definitions; with --manifests, the name to report them under')
     .option('--project <name>', 'only connections of this project (namespace): its workloads with any peer')
-    .option('-w, --workload <name>', 'only connections of this workload (namespace/name, or name in any namespace); repeat or comma-separate', collect, [])
-    .option('--peer <name>', 'with --workload or --project: only their connections with this workload; repeat or comma-separate', collect, [])
+    .option('-w, --workload <name>', 'only connections of this workload (namespace/name, or name in any namespace); repeat or comma-separate', collect)
+    .option('--peer <name>', 'with --workload or --project: only their connections with this workload; repeat or comma-separate', collect)
     .addOption(new Option('--direction <direction>', 'with --workload or --project: only connections into (ingress) or out of (egress) them').choices(['ingress', 'egress']))
     .option('--cni <profile>', 'evaluate as this dataplane enforces policies (see below)')
     .addOption(new Option('-f, --format <format>', 'output format').choices([...REPORT_FORMATS, 'html']).default('text'))
@@ -100,8 +100,8 @@ function run(opts: CliOptions): number {
   if (outputProblem) throw new Error(outputProblem);
   const options: ExplainOptions = {
     ...(opts.project !== undefined ? { project: opts.project } : {}),
-    ...(opts.workload.length ? { workloads: opts.workload } : {}),
-    ...(opts.peer.length ? { peers: opts.peer } : {}),
+    ...(opts.workload?.length ? { workloads: opts.workload } : {}),
+    ...(opts.peer?.length ? { peers: opts.peer } : {}),
     ...(opts.direction ? { direction: opts.direction } : {}),
     ...(opts.pairs ? { pairs: true } : {}),
   };
