@@ -249,14 +249,36 @@ class Summarizer {
         const except = this.rectangles(exceptions.get(eg * iReps.length + ig) ?? []);
         const blocks = this.scoped(from, to);
         if (blocks.length === 1 && blocks[0].from.length === from.length && blocks[0].to.length === to.length) {
-          push(this.pods, answer, { ...blocks[0], except });
+          push(this.pods, answer, this.trim({ ...blocks[0], except }));
           continue;
         }
-        for (const block of blocks) push(this.pods, answer, { ...block, except: except.map((x) => clip(x, block)).filter((x) => x.from.length && x.to.length) });
+        for (const block of blocks) push(this.pods, answer, this.trim({ ...block, except: except.map((x) => clip(x, block)).filter((x) => x.from.length && x.to.length) }));
       }
     }
     for (const [answer, pairs] of explicitPairs) for (const block of this.rectangles(pairs)) push(this.pods, answer, block);
     for (const blocks of this.pods.values()) blocks.sort(blockOrder);
+  }
+
+  /**
+   * The block without the sources whose every pair is an exception, and the destinations likewise:
+   * an exception covering whole rows or columns reads better as a smaller block.
+   */
+  private trim(block: PodBlock): PodBlock {
+    // A unit of one workload is never paired with itself: its own cell needs no exception.
+    const lone = (u: number) => this.units[u].workloads.length === 1;
+    let { from, to } = block;
+    const covered = (unit: number, others: readonly number[], listed: ReadonlySet<number>) => others.every((o) => listed.has(o) || (o === unit && lone(unit)));
+    for (const x of block.except) {
+      const xTo = new Set(x.to);
+      const xFrom = new Set(x.from);
+      const rows = new Set(x.from.filter((u) => covered(u, to, xTo)));
+      const cols = new Set(x.to.filter((v) => covered(v, from, xFrom)));
+      from = from.filter((u) => !rows.has(u));
+      to = to.filter((v) => !cols.has(v));
+    }
+    const kept = { from, to, except: [] };
+    const except = block.except.map((x) => clip(x, kept)).filter((x) => x.from.length && x.to.length);
+    return { from, to, except };
   }
 
   /** Whether a unit pair stands for at least one pair of distinct workloads in scope. */
