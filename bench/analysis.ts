@@ -35,7 +35,7 @@ const APPS = [
 
 const nsName = (i: number): string => `proj-${String(i).padStart(5, '0')}`;
 
-function generate(n: number): { manifests: unknown[]; workloads: Workload[] } {
+export function generateCluster(n: number): { manifests: unknown[]; workloads: Workload[] } {
   const manifests: unknown[] = [];
   const workloads: Workload[] = [
     { namespace: 'kube-system', name: 'coredns', labels: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', containerPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', containerPort: 53 }], ip: '10.96.0.10' },
@@ -85,7 +85,7 @@ function generate(n: number): { manifests: unknown[]; workloads: Workload[] } {
 export async function benchAnalysis(sizes: readonly number[]): Promise<Row[]> {
   const rows: Row[] = [];
   for (const n of sizes) {
-    const { manifests, workloads } = generate(n);
+    const { manifests, workloads } = generateCluster(n);
     const t0 = performance.now();
     const engine = Engine.fromManifests(manifests, { workloads });
     const classes = engine.universe.classes.length;

@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'os';
 import { analysisSection } from './analysis';
+import { explainSection } from './explain';
 import { explorerSection } from './explorer';
 import { readerSection } from './reader';
 import { importSection } from './import';
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
   const sections: Section[] = [
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     analysisSection(),
+    explainSection({ tmp: opts.tmp, log, shared: opts.shared }),
     explorerSection(),
     readerSection(),
     importSection({ tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),

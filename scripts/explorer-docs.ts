@@ -3,7 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadDefinitions } from '../src/synth/load';
-import { analyzeCluster, explainCluster } from '../src/report';
+import { analyzeCluster, explain } from '../src/report';
 import { diffDist } from '../src/diff/diff';
 import { ExplorerData, explainExplorerData, renderHtml } from '../src/explorer';
 import { diffExplorerData } from '../src/explorer/produce-diff';
@@ -16,7 +16,10 @@ export const DOCS = path.join(__dirname, '..', 'docs');
 /** The committed example pages: `netiso explain` of projects/, and `netiso diff` of a sample change to it. */
 export function exampleExplorers(clusters: ClusterSet): Map<string, ExplorerData> {
   const out = new Map<string, ExplorerData>();
-  for (const c of clusters.clusters) out.set(`explorer-${c.name}.html`, explainExplorerData(explainCluster(c), analyzeCluster(c)));
+  for (const c of clusters.clusters) {
+    const analysis = analyzeCluster(c);
+    out.set(`explorer-${c.name}.html`, explainExplorerData(analysis, explain(analysis)));
+  }
   // The diff sample: the README's pull request (partners over HTTPS, demo-project-2's entry dropped), built in memory.
   const base = renderTree(clusters.clusters).files;
   const head = new Map(base);

@@ -19,11 +19,14 @@ test('npm run bench runs every case and prints the table', () => {
   expect(run.status).toBe(0);
   const sections = run.stdout.split(/^## /m).slice(1);
   const section = (title: RegExp) => sections.find((s) => title.test(s)) as string;
-  const [synth, analysis, reader] = [/^Synthesis/, /^Reachability engine/, /^Manifest reader/].map(section);
+  const [synth, analysis, reader, explain] = [/^Synthesis/, /^Reachability engine/, /^Manifest reader/, /^netiso explain/].map(section);
   const table = (text: string) => text.split('\n').filter((l) => /^\|\s+\d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   const rows = table(synth);
   // The engine section: namespaces, then 5 workloads per project plus the monitoring pod.
   expect(table(analysis).map((r) => r.slice(0, 2))).toEqual([['2', '12'], ['3', '17']]);
+  // The explain section: each case per size, the engine section's workloads (5 a project plus DNS and monitoring).
+  const rowsOf = (text: string) => text.split('\n').filter((l) => /^\| (manifests|definitions)/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+  expect(rowsOf(explain).map((r) => r.slice(0, 3))).toEqual([['manifests', '2', '12'], ['manifests --project', '2', '12'], ['definitions', '2', '10'], ['manifests', '3', '17'], ['manifests --project', '3', '17'], ['definitions', '3', '15']]);
   // The reader section: 9 objects a project, 5 of them workloads and 2 policies.
   expect(table(reader).map((r) => [r[0], r[1], r[5], r[6]])).toEqual([['2', '18', '10', '4'], ['3', '27', '15', '6']]);
   // 13 objects a project: Namespace, isolation policy, 10 allow-list entries, Service.
@@ -32,7 +35,7 @@ test('npm run bench runs every case and prints the table', () => {
   expect(rows[1][6]).toBe('-');
   expect(run.stdout).toMatch(/cdk8s default skipped at 3 projects/);
   expect(run.stdout).not.toMatch(/NaN|undefined/);
-  expect(run.stdout).toMatch(/## Explorer page: .*\n(.|\n)*(\| +2 \| +10 \||skipped: Chromium not found)/);
+  expect(run.stdout).toMatch(/## Explorer page: .*\n(.|\n)*(\| +2 \| +12 \||skipped: Chromium not found)/);
   // Every case cleans up its output tree.
   expect(fs.readdirSync(tmp)).toEqual([]);
 }, 60_000);

@@ -3,7 +3,7 @@ import { Selector } from '../k8s/selector';
 import { compare } from '../k8s/compare';
 import { ConnSet } from './conns';
 import { DataplaneSemantics } from '../cni/semantics';
-import { IpPartition } from './ipspace';
+import { IpPartition, IpRange, rangesOf } from './ipspace';
 import { ContainerPort } from './model';
 import { PortSpec } from './ports';
 import { Entity, RuleAction, Tier, TierPeer, TierPolicy, TierRule } from './tiers';
@@ -80,6 +80,12 @@ export interface SideFunction {
   explicit(): ReadonlyMap<number, SideResult>;
   /** Address classes whose result differs from their family's `ipDefs`, ascending. */
   ipExplicit(): ReadonlyMap<number, SideResult>;
+  /**
+   * The whole address space (both families) by result: every address is in the ranges of exactly
+   * one result, the defaults included (sorted, merged). Cut at the boundaries of this side's own
+   * address rules only, so its cost follows them, not the cluster's address classes.
+   */
+  ipRanges(): ReadonlyMap<SideResult, readonly IpRange[]>;
   /** An upper bound of the size of {@link SideFunction.explicit}, known without computing it. */
   weight(): number;
 }
@@ -98,6 +104,8 @@ interface RuleInfo {
   readonly podPeers: readonly Extract<TierPeer, { kind: 'pods' }>[];
   /** Partition member of the rule's address peers; undefined without them. */
   readonly member?: number;
+  /** The addresses of the rule's address peers, sorted and merged. */
+  readonly ranges: readonly IpRange[];
   /** Whether the rule selects nodes (host-network sources), given the node's labels. */
   readonly nodeMatch: (labels: Labels) => boolean;
   /** Whether the rule selects a reserved identity of the dataplane (Cilium's `ingress`, ...). */
@@ -364,7 +372,8 @@ export class Connectivity {
   private openSide(): SideFunction {
     const all = { allowed: ConnSet.ALL, reason: this.internReason([{ kind: 'default', conns: ConnSet.ALL }]) };
     const none = new Map<number, SideResult>();
-    return this.open ??= { def: all, ipDefs: { 4: all, 6: all }, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, weight: () => 0 };
+    const everywhere = new Map<SideResult, IpRange[]>([[all, [{ family: 4, lo: 0n, hi: (1n << 32n) - 1n }, { family: 6, lo: 0n, hi: (1n << 128n) - 1n }]]]);
+    return this.open ??= { def: all, ipDefs: { 4: all, 6: all }, get: () => all, getAddress: () => all, explicit: () => none, ipExplicit: () => none, ipRanges: () => everywhere, weight: () => 0 };
   }
 
   private program(c: number, view: PodView, direction: Direction): Program {
@@ -476,6 +485,7 @@ export class Connectivity {
       broadIps,
       podPeers: broadPods ? [] : rule.peers.filter((p): p is Extract<TierPeer, { kind: 'pods' }> => p.kind === 'pods'),
       ...(this.input.memberOf.has(rule) ? { member: this.input.memberOf.get(rule) } : {}),
+      ranges: [4, 6].flatMap((f) => rangesOf(rule.peers.flatMap((p) => (p.kind === 'ips' ? p.blocks : [])), f as 4 | 6)),
       nodeMatch: nodeMatcher(rule.peers),
       entityMatch: entityMatcher(rule.peers),
     };
@@ -564,7 +574,38 @@ export class Connectivity {
       return out;
     });
     const weight = lazy(() => rules.reduce((sum, r) => sum + this.classesOfRule(r).size + (direction === 'egress' && r.broadPods ? r.named.length * n : 0), 0));
-    return { def, ipDefs, get, getAddress, explicit, ipExplicit, weight };
+    // The address space cut at this side's own rules, by result: what a report lists as ranges.
+    const ipRanges = lazy(() => {
+      const out = new Map<SideResult, IpRange[]>();
+      const canonical = new Map<string, SideResult>();
+      const folds = new Map<string, SideResult>();
+      for (const family of [4, 6] as const) {
+        const end = family === 4 ? 1n << 32n : 1n << 128n;
+        const points = [...new Set([0n, ...addressRules.flatMap((r) => r.ranges.filter((x) => x.family === family).flatMap((x) => [x.lo, x.hi + 1n]))])]
+          .filter((x) => x < end).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        points.forEach((lo, k) => {
+          const hi = (k + 1 < points.length ? points[k + 1] : end) - 1n;
+          const inside = (r: RuleInfo) => containsPoint(r.ranges, family, lo);
+          let signature = '';
+          for (let i = 0; i < addressRules.length; i++) if (inside(addressRules[i])) signature += `${i},`;
+          let result = folds.get(signature);
+          if (!result) {
+            const folded = this.fold(program, (r) => r.broadIps || (r.member !== undefined && inside(r)), toAddress);
+            const key = `${folded.allowed.id}:${folded.reason}`;
+            result = canonical.get(key) ?? folded;
+            canonical.set(key, result);
+            folds.set(signature, result);
+          }
+          let list = out.get(result);
+          if (!list) out.set(result, list = []);
+          const last = list[list.length - 1];
+          if (last && last.family === family && last.hi + 1n === lo) list[list.length - 1] = { family, lo: last.lo, hi };
+          else list.push({ family, lo, hi });
+        });
+      }
+      return out;
+    });
+    return { def, ipDefs, get, getAddress, explicit, ipExplicit, ipRanges, weight };
   }
 
   /** Pod classes a rule's specific peers select (broad rules select every class and return none here). */
@@ -660,6 +701,20 @@ export class Connectivity {
     }
     return id;
   }
+}
+
+/** Whether sorted, disjoint `ranges` (both families, IPv4 first) hold the address `point` of `family`: a binary search. */
+function containsPoint(ranges: readonly IpRange[], family: 4 | 6, point: bigint): boolean {
+  let left = 0;
+  let right = ranges.length - 1;
+  while (left <= right) {
+    const mid = (left + right) >>> 1;
+    const r = ranges[mid];
+    if (r.family < family || (r.family === family && r.hi < point)) left = mid + 1;
+    else if (r.family > family || r.lo > point) right = mid - 1;
+    else return true;
+  }
+  return false;
 }
 
 function lazy<T>(make: () => T): () => T {

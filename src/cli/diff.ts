@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { CNI_NAMES, semanticsByName } from '../cni/cni';
+import { semanticsOf } from '../cni/cni';
+import { CNI_PROFILES, cniProfile } from '../cni/names';
 import { DataplaneSemantics } from '../cni/semantics';
 import { DiffOptions as EngineDiffOptions, diffDist, diffManifests, hasConnectivityChange } from '../diff/diff';
 import { DEFAULT_MD_MAX_BYTES, DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
@@ -47,7 +48,7 @@ export function diffCommand(): Command {
     .option('--path <path>', 'with --manifests: directory inside a git revision to read (default: the whole revision)', '.')
     .option('-n, --namespace <name>', 'with --manifests: namespace of objects that name none (default: default)')
     .option('--strict', 'with --manifests: fail on any object that cannot be read, instead of reporting it')
-    .option('--cni <profile[,profile]>', `analyse as this dataplane enforces it; two profiles compare the dataplanes (${Object.keys(CNI_NAMES).join(', ')})`)
+    .option('--cni <profile[,profile]>', `analyse as this dataplane enforces it; two profiles compare the dataplanes (${CNI_PROFILES.map((p) => p.name).join(', ')}; add +masquerade-all for kube-proxy's masqueradeAll)`)
     .option('--pairs', 'also list every changed pair of workloads (or workload and address range)')
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (base: string, head: string | undefined, opts: DiffOptions) => {
@@ -103,7 +104,13 @@ function parseCni(value: string | undefined): [DataplaneSemantics, DataplaneSema
   if (value === undefined) return undefined;
   const names = value.split(',').map((n) => n.trim()).filter(Boolean);
   if (names.length < 1 || names.length > 2) throw new Error(`--cni takes one profile, or two to compare (e.g. calico,cilium-1.16), not ${JSON.stringify(value)}`);
-  const [a, b] = names.map(semanticsByName);
+  const semantics = (name: string): DataplaneSemantics => {
+    const [profile, ...settings] = name.split('+');
+    const unknown = settings.filter((s) => s !== 'masquerade-all');
+    if (unknown.length) throw new Error(`--cni ${name}: unknown setting ${unknown.map((u) => `+${u}`).join(', ')}; the only one is +masquerade-all`);
+    return semanticsOf(cniProfile(profile), { masqueradeAll: settings.includes('masquerade-all') });
+  };
+  const [a, b] = names.map(semantics);
   return [a, b ?? a];
 }
 

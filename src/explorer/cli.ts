@@ -1,9 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Cluster } from '../constructs/cluster';
 import { DiffReport } from '../diff/report';
 import { DiffSide } from '../diff/sides';
-import { analyzeCluster } from '../report/analyze';
+import { Analysis } from '../report/analyze';
 import { ExplainReport } from '../report/report';
 import { renderHtml } from './html';
 import { explainExplorerData } from './produce';
@@ -23,12 +22,17 @@ export function htmlOutputProblem(format: string, output: string | undefined, cl
   return undefined;
 }
 
-/** Writes one explorer file per cluster of `netiso explain --format html`, and says where on stderr. */
-export function writeExplorers(clusters: readonly Cluster[], reports: readonly ExplainReport[], output: string): void {
-  reports.forEach((report, i) => {
-    const file = output.split(CLUSTER).join(report.cluster);
-    write(file, renderHtml(explainExplorerData(report, analyzeCluster(clusters[i]))));
+/** Writes one explorer file per analysis of `netiso explain --format html` (`reports[i]` is `analyses[i]`'s), and says where on stderr. */
+export function writeExplorers(analyses: readonly Analysis[], reports: readonly ExplainReport[], output: string): void {
+  analyses.forEach((analysis, i) => {
+    const file = output.split(CLUSTER).join(fileSafe(analysis.name));
+    write(file, renderHtml(explainExplorerData(analysis, reports[i])));
   });
+}
+
+/** A name as part of a file name: manifests are named after their paths. */
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
 /** Writes the explorer file of `netiso diff --format html`. */

@@ -159,26 +159,46 @@ export type SideVerdict =
 
 /** A rule, named within the namespace of the side it decided for. */
 export interface RuleRef {
-  /** Policy name (no namespace). */
+  /**
+   * A NetworkPolicy's name (no namespace), or the full id of a policy of another API, which has a
+   * space (`ClusterNetworkPolicy netiso.system`, `CiliumNetworkPolicy shop/netiso-isolation`);
+   * see {@link policyIdOf}.
+   */
   readonly policy: string;
   readonly index: number;
+  /** The rule's own name, where its API has one. */
+  readonly name?: string;
+  /** The tier of a policy that is not a NetworkPolicy, e.g. `admin`, `baseline`. */
+  readonly tier?: string;
+  /** `deny` or `pass` for rules of APIs that have them; absent for allow. */
+  readonly action?: 'deny' | 'pass';
+}
+
+/** The policy id a {@link RuleRef} or an isolating policy names, for a side whose pods live in `namespace`. */
+export function policyIdOf(policy: string, namespace: string | undefined): string | undefined {
+  if (policy.includes(' ')) return policy;
+  return namespace === undefined ? undefined : `${namespace}/${policy}`;
 }
 
 /** One side of a flow: the source's egress or the destination's ingress. */
 export interface SideAnswer {
   readonly verdict: SideVerdict;
   /**
-   * The rules that allowed it (`allowed`). For a diff's newly denied flow, the rules that allowed
-   * it before, in {@link ExplorerPolicy.before} when the policy changed.
+   * The rules that allowed it (`allowed`), or that denied it (`denied` by a Deny rule of a
+   * guardrail). For a diff's newly denied flow, the rules that allowed it before, in
+   * {@link ExplorerPolicy.before} when the policy changed.
    */
   readonly rules: readonly RuleRef[];
-  /** `denied`: the policies (names) that isolate the pod; none of their rules matched. */
+  /** `denied`: the policies (named as {@link RuleRef.policy}) that isolate the pod; none of their rules matched. */
   readonly isolatedBy: readonly string[];
 }
 
-/** One protocol/port between two members. */
+/** A set of connections between two members with one verdict and one reason per side. */
 export interface FlowAnswer {
-  /** e.g. `TCP 80`, `TCP 8000-8100`, `other TCP ports`, `all ports`. */
+  /**
+   * The connections, as np-guard prints them (`TCP 80,443,UDP 53`, `All Connections`), or
+   * everything but a set (`all but TCP 80`); see {@link connsOfText}.
+   */
   readonly port: string;
   readonly allowed: boolean;
   readonly egress: SideAnswer;
@@ -196,6 +216,43 @@ export interface ExplorerFinding {
   readonly message: string;
   /** Ids of the groups it concerns, for the "lint findings" filter. */
   readonly groups: readonly string[];
+}
+
+/** The connections a flow's port text names (see {@link FlowAnswer.port}). */
+export interface ConnsText {
+  /** True for `All Connections` and `all but …`: every connection except `ranges`. */
+  readonly negated: boolean;
+  /** Port ranges by protocol (`TCP`, `UDP`, `SCTP`). */
+  readonly ranges: Readonly<Record<string, readonly (readonly [number, number])[]>>;
+}
+
+/**
+ * Reads a flow's port text: `All Connections`, `No Connections`, np-guard's `TCP 80,443,UDP 53`
+ * (a number without a protocol continues the previous one), or `all but ` and such a set; also
+ * the diff's words `all ports`, `any UDP port`, `TCP 80, 443`. Undefined for other text (a named
+ * port, `TCP port "redis"`, has no number to read).
+ */
+export function connsOfText(text: string): ConnsText | undefined {
+  const t = text.trim();
+  if (t === 'All Connections' || t === 'all ports') return { negated: true, ranges: {} };
+  if (t === 'No Connections') return { negated: false, ranges: {} };
+  const negated = t.startsWith('all but ');
+  const body = negated ? t.slice('all but '.length) : t;
+  const ranges: Record<string, [number, number][]> = {};
+  let protocol: string | undefined;
+  for (const item of body.split(',')) {
+    const any = item.trim().match(/^any (TCP|UDP|SCTP) port$/);
+    if (any) {
+      (ranges[any[1]] ??= []).push([1, 65535]);
+      continue;
+    }
+    const m = item.trim().match(/^(?:(TCP|UDP|SCTP) )?(\d+)(?:-(\d+))?$/);
+    if (!m) return undefined;
+    protocol = m[1] ?? protocol;
+    if (protocol === undefined) return undefined;
+    (ranges[protocol] ??= []).push([Number(m[2]), Number(m[3] ?? m[2])]);
+  }
+  return { negated, ranges };
 }
 
 /** Run-length encodes one matrix row of block indices (`-1` for none). */
@@ -253,7 +310,8 @@ export class ClusterBuilder {
   private readonly answerKeys = new Map<string, number>();
   private readonly blocks: Block[] = [];
   private readonly blockKeys = new Map<string, number>();
-  private readonly cells = new Map<number, number>();
+  /** Block index per cell, one row per source group that has a cell; sized to the groups at the time, grown at build. */
+  private readonly rows = new Map<number, Int32Array>();
   /** Cells given flow by flow, not yet turned into blocks: cell key → pair key → flows. */
   private readonly pending = new Map<number, Map<number, FlowAnswer[]>>();
   private readonly policies = new Map<string, ExplorerPolicy>();
@@ -320,13 +378,43 @@ export class ClusterBuilder {
   public cell(from: string, to: string, pairs: readonly (readonly number[])[]): this {
     const f = this.indexOf(from);
     const t = this.indexOf(to);
-    const rows = this.groups[f].members.length;
-    const cols = this.groups[t].members.length;
-    if (pairs.length !== rows || pairs.some((r) => r.length !== cols)) {
-      throw new Error(`cluster ${this.name}: cell ${from} -> ${to} needs ${rows} x ${cols} answers`);
-    }
-    this.cells.set(f * STRIDE + t, this.blockOf({ pairs }));
+    this.setCell(f, t, this.block(f, t, pairs));
     return this;
+  }
+
+  /** The position of a group on the axis. @throws Error for an unknown group. */
+  public position(id: string): number {
+    return this.indexOf(id);
+  }
+
+  /**
+   * The index of a block of answer indices for cells from group `from` to group `to` (axis
+   * positions), added when new; many cells may share it (see {@link ClusterBuilder.cellBlock}).
+   * @throws Error for a `pairs` shape that does not match the members.
+   */
+  public block(from: number, to: number, pairs: readonly (readonly number[])[]): number {
+    const rows = this.groups[from].members.length;
+    const cols = this.groups[to].members.length;
+    if (pairs.length !== rows || pairs.some((r) => r.length !== cols)) {
+      throw new Error(`cluster ${this.name}: cell ${this.groups[from].id} -> ${this.groups[to].id} needs ${rows} x ${cols} answers`);
+    }
+    return this.blockOf({ pairs });
+  }
+
+  /** Sets a cell (axis positions) to a block from {@link ClusterBuilder.block} of the same shape. */
+  public cellBlock(from: number, to: number, block: number): this {
+    this.setCell(from, to, block);
+    return this;
+  }
+
+  private setCell(f: number, t: number, block: number): void {
+    let row = this.rows.get(f);
+    if (!row || row.length <= t) {
+      const grown = new Int32Array(Math.max(this.groups.length, t + 1)).fill(-1);
+      if (row) grown.set(row);
+      this.rows.set(f, row = grown);
+    }
+    row[t] = block;
   }
 
   /**
@@ -357,12 +445,14 @@ export class ClusterBuilder {
         const flows = cell.get(i * cols + j);
         return flows ? this.answer({ flows }) : -1;
       }));
-      this.cells.set(key, this.blockOf({ pairs }));
+      this.setCell(f, t, this.blockOf({ pairs }));
     }
     this.pending.clear();
     const row = new Int32Array(n);
     const matrix = this.groups.map((_, f) => {
-      for (let t = 0; t < n; t++) row[t] = this.cells.get(f * STRIDE + t) ?? -1;
+      row.fill(-1);
+      const cells = this.rows.get(f);
+      if (cells) row.set(cells.subarray(0, n));
       return encodeRow(row);
     });
     return {
@@ -455,8 +545,9 @@ export function explorerDataProblems(data: ExplorerData): string[] {
           if (checked.has(key)) continue;
           checked.add(key);
           for (const p of names) {
-            if (group.namespace === undefined) out.push(`${cell}: ${direction} names policy ${p}, but ${group.id} has no namespace`);
-            else if (!policies.has(`${group.namespace}/${p}`)) out.push(`${cell}: ${direction} names policy ${group.namespace}/${p}, which is not among the policies`);
+            const id = policyIdOf(p, group.namespace);
+            if (id === undefined) out.push(`${cell}: ${direction} names policy ${p}, but ${group.id} has no namespace`);
+            else if (!policies.has(id)) out.push(`${cell}: ${direction} names policy ${id}, which is not among the policies`);
           }
         }
       });

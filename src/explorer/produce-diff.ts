@@ -1,15 +1,18 @@
 import { LineCounter, isNode, isSeq, parseAllDocuments } from 'yaml';
 import { compilePolicy, describePolicy } from '../analysis';
-import { ruleLine } from '../analysis/describe';
+import { ruleLine, tierRuleLine } from '../analysis/describe';
+import { NETWORK_POLICY_TIER } from '../analysis/tiers';
+import { compileGuardrails, isGuardrailKind } from '../guardrails/compile';
+import { addressWords, cidrRanges } from '../report/ranges';
 import { compare } from '../k8s/compare';
 import { stableJson } from '../k8s/read';
 import { WORKSPACE_LABEL } from '../render/model';
 import { DiffReport, FlowGroup, ProjectDiff } from '../diff/report';
 import { DistFiles } from '../diff/sides';
 import {
-  ClusterBuilder, EXPLORER_SCHEMA, ExplorerData, ExplorerGroup, ExplorerPolicy, ExplorerRule, FlowAnswer, GroupKind, PolicyVersion, SideAnswer, side,
+  ClusterBuilder, EXPLORER_SCHEMA, ExplorerData, ExplorerGroup, ExplorerPolicy, ExplorerRule, FlowAnswer, GroupKind, PolicyVersion, RuleRef, SideAnswer, side,
 } from './model';
-import { orderGroups } from './produce';
+import { orderGroups, tierTarget } from './produce';
 
 /** One side of a diff as the explorer cites it: its files, and how to name one of them. */
 export interface DiffSideFiles {
@@ -26,11 +29,12 @@ interface Place {
 }
 
 /**
- * The explorer's data for `netiso diff`: per cluster, the projects that changed and the peers of
- * their changed flows on the axis, each cell holding the flow groups that are newly allowed or
- * newly denied (only the side of the project whose pod a change concerns is evaluated, as in the
- * diff), the policies they cite with file and line on each side, and the risks.
- * @throws Error for a peer the diff describes in words this producer does not know.
+ * The explorer's data for `netiso diff`, from the diff report's data: per cluster, the projects
+ * that changed and the peers of their changed flows on the axis (workloads and stand-in pods by
+ * namespace, addresses by CIDR), each cell holding the flow groups that are newly allowed or newly
+ * denied (only the side of the project whose pod a change concerns is evaluated, as in the diff),
+ * the policies they cite with file and line on each side, and the risks.
+ * @throws Error for a flow group that cites a NetworkPolicy of another namespace than its project's.
  */
 export function diffExplorerData(report: DiffReport, sides: { readonly base: DiffSideFiles; readonly head: DiffSideFiles }, title: string): ExplorerData {
   const clusters = [...new Set([...report.projects.map((p) => p.cluster), ...report.risks.map((r) => r.cluster)])].sort(compare);
@@ -61,11 +65,17 @@ function clusterOf(
     return p;
   };
   for (const p of projects) members.set(p.project, members.get(p.project) ?? { kind: 'project', names: new Set() });
+  const isProject = new Set(projects.map((p) => p.project));
   const flows: { from: Place; to: Place; flow: FlowAnswer }[] = [];
+  const cited = new Set<string>();
   for (const p of projects) {
     for (const fg of p.flows) {
-      const locals = podsOf(fg.pods).map((member) => place({ group: p.project, kind: 'project', member }));
-      const peers = peersOf(fg.peer).map(place);
+      const locals = fg.localWorkloads.map((w) => place(workloadPlace(w, 'project')));
+      const peers = [
+        ...fg.peerWorkloads.map((w) => place(workloadPlace(w, isProject.has(w.slice(0, w.indexOf('/'))) ? 'project' : 'namespace'))),
+        ...(fg.peerCidrs.length ? [place(addressPlace(fg.peerCidrs))] : []),
+      ];
+      for (const r of fg.rules) cited.add(r.policy);
       for (const local of locals) {
         for (const peer of peers) {
           const [from, to] = fg.direction === 'ingress' ? [peer, local] : [local, peer];
@@ -82,23 +92,36 @@ function clusterOf(
     return {
       id,
       kind: g.kind,
-      ...(g.kind === 'project' || (g.kind === 'namespace' && !id.startsWith('(')) ? { namespace: id } : {}),
+      ...(g.kind !== 'external' && !id.startsWith('(') ? { namespace: id } : {}),
       ...(ws ? { workspace: ws } : {}),
-      members: [...g.names].sort((a, b) => Number(b === 'all pods') - Number(a === 'all pods') || compare(a, b)).map((m) => ({ name: m, ports: [] })),
+      members: [...g.names].sort((a, b) => Number(b === '*') - Number(a === '*') || compare(a, b)).map((m) => ({ name: m, ports: [] })),
       details: details.get(id) ?? [],
     };
   });
   for (const g of orderGroups(groups)) builder.group(g);
   for (const { from, to, flow } of flows) builder.flow({ group: from.group, member: from.member }, { group: to.group, member: to.member }, flow);
 
-  for (const p of projects) {
-    for (const id of [...new Set([...base.keys(), ...head.keys()])].filter((k) => k.startsWith(`${name}/${p.project}/`)).sort(compare)) {
-      builder.policy(policyOf(id.slice(name.length + 1), base.get(id), head.get(id)));
-    }
+  const prefix = `${name}/`;
+  for (const id of [...new Set([...base.keys(), ...head.keys()])].filter((k) => k.startsWith(prefix)).sort(compare)) {
+    const policy = id.slice(prefix.length);
+    const namespace = policy.includes(' ') ? undefined : policy.slice(0, policy.indexOf('/'));
+    if ((namespace !== undefined && isProject.has(namespace)) || cited.has(policy)) builder.policy(policyOf(policy, base.get(id), head.get(id)));
   }
-  builder.note('A diff shows what changed: each cell holds the flows newly allowed (+) or newly denied (-), folded as netiso diff folds them; rows and columns are the pod sets and addresses the changes concern.');
+  builder.note('A diff shows what changed: each cell holds the connections newly allowed (+) or newly denied (-) between the pods and addresses the changes concern; `web/*` stands for every pod of web, `web/role=db` for its pods with that label.');
   builder.note("Each change is evaluated on the side of the project whose pods it concerns (ingress under the destination, egress under the source); the other side reads 'not evaluated'.");
   return builder.build();
+}
+
+/** A workload or stand-in of the diff (`web/api`, `web/*`, `web/role=db`, `(other)/*`) on the axis. */
+function workloadPlace(ref: string, kind: GroupKind): Place {
+  const slash = ref.indexOf('/');
+  return { group: ref.slice(0, slash), kind, member: ref.slice(slash + 1) };
+}
+
+/** Addresses of a flow group, one external group per set of CIDRs, named in words. */
+function addressPlace(cidrs: readonly string[]): Place {
+  const words = addressWords(cidrRanges(cidrs), (l) => l.join(', '));
+  return { group: `external ${words}`, kind: 'external', member: words };
 }
 
 function projectDetails(p: ProjectDiff): string[] {
@@ -113,13 +136,19 @@ function projectDetails(p: ProjectDiff): string[] {
 
 function flowOf(fg: FlowGroup, namespace: string, peer: Place): FlowAnswer {
   const allowed = fg.change === 'allowed';
-  const rules = fg.rules.map((r) => {
-    if (!r.policy.startsWith(`${namespace}/`)) throw new Error(`diff of ${namespace} cites policy ${r.policy} of another namespace`);
-    return { policy: r.policy.slice(namespace.length + 1), index: r.ruleIndex };
+  const rules = fg.rules.map((r): RuleRef => {
+    if (!r.policy.includes(' ') && !r.policy.startsWith(`${namespace}/`)) throw new Error(`diff of ${namespace} cites policy ${r.policy} of another namespace`);
+    return {
+      policy: r.policy.includes(' ') ? r.policy : r.policy.slice(namespace.length + 1), index: r.ruleIndex,
+      ...(r.name !== undefined ? { name: r.name } : {}),
+      ...(r.tier !== undefined && r.tier !== NETWORK_POLICY_TIER ? { tier: r.tier } : {}),
+      ...(r.action === 'deny' || r.action === 'pass' ? { action: r.action } : {}),
+    };
   });
   const local: SideAnswer = { verdict: allowed ? 'allowed' : 'denied', rules, isolatedBy: [] };
   const other = side(peer.kind === 'external' ? 'unrestricted' : 'unknown');
   return {
+    // The diff's words: its stand-in pods give named ports numbers no rule names, which only words hide.
     port: fg.ports,
     allowed,
     egress: fg.direction === 'egress' ? local : other,
@@ -127,34 +156,6 @@ function flowOf(fg: FlowGroup, namespace: string, peer: Place): FlowAnswer {
     change: fg.change,
     reason: fg.reason,
   };
-}
-
-/** The project's pods of a flow group: `all pods`, or `pods with role=db, other pods`. */
-function podsOf(pods: string): string[] {
-  return pods.split(', ');
-}
-
-const OTHER_NAMESPACE_GROUP = '(any other namespace)';
-const EVERY_NAMESPACE_GROUP = '(every namespace)';
-
-/**
- * The peers of a flow group, from the words `netiso diff` folds them into: `; `-separated parts,
- * each whole namespaces, pods of one namespace, or addresses.
- */
-export function peersOf(peer: string): Place[] {
-  const out: Place[] = [];
-  for (const part of peer.split('; ')) {
-    let m: RegExpMatchArray | null;
-    if (part === 'all pods in every namespace') out.push({ group: EVERY_NAMESPACE_GROUP, kind: 'namespace', member: 'all pods' });
-    else if ((m = part.match(/^all pods in namespaces? (.+)$/))) out.push(...m[1].split(', ').map((ns): Place => ({ group: ns, kind: 'namespace', member: 'all pods' })));
-    else if (part === 'all pods in any other namespace') out.push({ group: OTHER_NAMESPACE_GROUP, kind: 'namespace', member: 'all pods' });
-    else if ((m = part.match(/^(.+) in namespace (\S+)$/))) out.push({ group: m[2], kind: 'namespace', member: m[1] });
-    else if ((m = part.match(/^(.+) in any other namespace$/))) out.push({ group: OTHER_NAMESPACE_GROUP, kind: 'namespace', member: m[1] });
-    else if ((m = part.match(/^CIDR (\S+)$/))) out.push({ group: `external ${m[1]}`, kind: 'external', member: m[1] });
-    else if (/^(any IPv[46] address|the internet \(IPv[46]\))$/.test(part)) out.push({ group: `external ${part}`, kind: 'external', member: part });
-    else throw new Error(`cannot place the diff's peer "${part}" on the explorer's matrix`);
-  }
-  return out;
 }
 
 /** `cluster/namespace` → workspace, from the Namespace objects of a side. */
@@ -174,15 +175,28 @@ function workspacesOf(files: DistFiles): Map<string, string> {
 /** A policy of one side, with its canonical JSON to tell whether the other side's differs. */
 type SidePolicy = PolicyVersion & { readonly json: string };
 
-/** `cluster/namespace/name` → the policy in words, with the file and the line of each rule. */
+/**
+ * `cluster/id` → the policy in words: NetworkPolicies (`cluster/namespace/name`) with the file and
+ * the line of each rule, guardrail and CNI policies (`cluster/Kind name`) with their file.
+ */
 function policiesOf(side: DiffSideFiles): Map<string, SidePolicy> {
   const out = new Map<string, SidePolicy>();
   for (const [path, text] of side.files) {
-    if (!/\.ya?ml$/.test(path) || !text.includes('NetworkPolicy')) continue;
+    if (!/\.ya?ml$/.test(path) || !text.includes('Policy')) continue;
     const lines = new LineCounter();
     for (const doc of parseAllDocuments(text, { lineCounter: lines })) {
       const obj = doc.toJS() as Record<string, unknown> | null;
-      if (obj?.kind !== 'NetworkPolicy') continue;
+      if (obj && isGuardrailKind(obj)) {
+        const compiled = compileGuardrails([{ object: obj, source: path }]);
+        for (const t of compiled.tiers) {
+          for (const p of t.policies) {
+            const rules = (list: typeof p.ingress, word: 'from' | 'to') => list?.map((r) => ({ text: tierRuleLine(r, word) }));
+            out.set(`${path.split('/')[0]}/${p.id}`, { target: tierTarget(p, t.name), ingress: rules(p.ingress, 'from'), egress: rules(p.egress, 'to'), source: { file: side.fileName(path) }, json: stableJson(obj) });
+          }
+        }
+        continue;
+      }
+      if (obj?.kind !== 'NetworkPolicy' || (obj.apiVersion !== undefined && obj.apiVersion !== 'networking.k8s.io/v1')) continue;
       // The diff has already compiled every policy of both sides, so this cannot throw for a side it accepted.
       const compiled = compilePolicy(obj);
       const d = describePolicy(compiled);

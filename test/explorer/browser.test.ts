@@ -4,10 +4,10 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
 import { Cluster } from '../../src';
-import { renderHtml } from '../../src/explorer';
+import { ExplorerData, decodeMatrix, renderHtml } from '../../src/explorer';
 import { explainExplorerData } from '../../src/explorer/produce';
-import { analyzeCluster, explainCluster, ExplainReport } from '../../src/report';
-import { syntheticExplorerData } from '../../bench/explorer-data';
+import { analyzeCluster, explain } from '../../src/report';
+import { benchExplorerData } from '../../bench/explorer';
 import { Browser, browserSkipReason, cellCenter, launchChromium, openExplorer } from '../../scripts/chromium';
 import { exampleExplorers } from '../../scripts/explorer-docs';
 
@@ -22,7 +22,7 @@ type CellCount = { from: string; to: string; allowed: number; total: number };
 describeBrowser('explorer in Chromium', () => {
   let browser: Browser;
   let dir: string;
-  let report: ExplainReport;
+  let data: ExplorerData;
   let demoFile: string;
   let diffFile: string;
   const requests: string[] = [];
@@ -33,10 +33,11 @@ describeBrowser('explorer in Chromium', () => {
     const problems: { path: string; message: string }[] = [];
     expect(problems).toEqual([]);
     const demo = clusters.clusters.find((c) => c.name === 'demo') as Cluster;
-    report = explainCluster(demo);
+    const analysis = analyzeCluster(demo);
+    data = explainExplorerData(analysis, explain(analysis));
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-explorer-'));
     demoFile = path.join(dir, 'demo.html');
-    fs.writeFileSync(demoFile, renderHtml(explainExplorerData(report, analyzeCluster(demo))));
+    fs.writeFileSync(demoFile, renderHtml(data));
     diffFile = path.join(dir, 'diff.html');
     fs.writeFileSync(diffFile, renderHtml(exampleExplorers(exampleClusters()).get('explorer-diff.html')!));
     browser = await launchChromium();
@@ -61,11 +62,19 @@ describeBrowser('explorer in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
-  test('opens from disk, and its matrix counts are the JSON report\'s', async () => {
+  test('opens from disk, and its matrix counts are the data\'s', async () => {
     const page = await open(demoFile);
     const shown = (await page.evaluate('window.netiso.cellCounts()') as CellCount[]).map(({ from, to, allowed, total }) => ({ from, to, allowed, total }));
     const key = (c: CellCount) => `${c.from}\n${c.to}`;
-    const expected = report.matrix.cells.map(({ from, to, allowed, total }) => ({ from, to, allowed, total }));
+    const c = data.clusters[0];
+    const matrix = decodeMatrix(c);
+    const expected: CellCount[] = [];
+    c.groups.forEach((from, f) => c.groups.forEach((to, t) => {
+      const b = matrix[f * c.groups.length + t];
+      if (b < 0) return;
+      const flows = c.blocks[b].pairs.flat().filter((a) => a >= 0).flatMap((a) => c.answers[a].flows);
+      expected.push({ from: from.id, to: to.id, allowed: flows.filter((x) => x.allowed).length, total: flows.length });
+    }));
     expect(shown.sort((a, b) => key(a).localeCompare(key(b)))).toEqual(expected.sort((a, b) => key(a).localeCompare(key(b))));
     expect(await page.textContent('.shown')).toBe('19 × 19 of 19 groups, 19 × 19 lines');
     await page.close();
@@ -87,8 +96,10 @@ describeBrowser('explorer in Chromium', () => {
     const denied = await cellCenter(page, 'shop-web', 'shop-db');
     await page.mouse.click(denied.x, denied.y);
     const text = await page.textContent('.details');
-    expect(text).toContain('◣ 1 of 2 flows allowed');
+    // frontend → redis: TCP 6379 allowed, all but TCP 6379 denied; worker → redis: all denied.
+    expect(text).toContain('◣ 1 of 3 flows allowed');
     expect(text).toContain('shop-web/netiso-to-redis egress rule 0');
+    expect(text).toContain('all but TCP 6379');
     expect(text).toContain('isolated by shop-web/netiso-isolation; none of their egress rules matched');
     await page.close();
   }, 30_000);
@@ -103,21 +114,25 @@ describeBrowser('explorer in Chromium', () => {
     await page.uncheck('#f-external');
     await page.fill('#f-port', 'http');
     expect(await page.textContent('.hint')).toContain('write a protocol, a port or both');
-    await page.fill('#f-port', '6379');
-    expect(await page.textContent('.shown')).toBe('18 × 1 of 19 groups, 18 × 1 lines');
 
     // Arrow keys move the focus, Enter opens the cell, E expands the row's group into its workloads.
     await page.fill('#f-port', '');
     await page.fill('#f-search', 'shop');
     await page.focus('.scroller');
     await page.keyboard.press('ArrowRight');
-    expect(await page.textContent('.status')).toBe('from shop-db to shop-web: □ 0 of 1 flow allowed');
+    expect(await page.textContent('.status')).toBe('from shop-db to shop-web: □ 0 of 2 flows allowed');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     expect(await page.textContent('.details h2')).toBe('shop-web → shop-web');
     await page.keyboard.press('e');
     expect(await page.textContent('.shown')).toBe('2 × 2 of 19 groups, 4 × 4 lines');
     expect(await page.textContent('.details')).toContain('frontend (TCP 8080)');
+
+    // The port filter counts the flows that hold TCP 6379: frontend's allowed flow, worker's denied one.
+    await page.fill('#f-port', 'tcp 6379');
+    const cell = await cellCenter(page, 'shop-web', 'shop-db');
+    await page.mouse.click(cell.x, cell.y);
+    expect(await page.textContent('.details .counts')).toBe('◣ 1 of 2 flows allowed');
     await page.close();
   }, 30_000);
 
@@ -127,7 +142,7 @@ describeBrowser('explorer in Chromium', () => {
     await page.click('text=Graph');
     const edges = await page.$$eval('.graph .edge', (els) => els.map((e) => e.getAttribute('aria-label')));
     expect(edges).toEqual([
-      'demo-project → demo-project-2: ■ 1 of 1 flow allowed',
+      'demo-project → demo-project-2: ◣ 1 of 2 flows allowed',
       'demo-project-2 → demo-project: ■ 1 of 1 flow allowed',
     ]);
     await page.focus('.graph .edge');
@@ -138,7 +153,7 @@ describeBrowser('explorer in Chromium', () => {
 
   test('the diff: risks first, changed cells marked', async () => {
     const page = await open(diffFile);
-    expect(await page.textContent('.risks')).toContain('external-ingress');
+    expect(await page.textContent('.risks')).toContain('internet-ingress');
     const cells = await page.evaluate('window.netiso.cellCounts()') as (CellCount & { plus: number; minus: number })[];
     expect(cells.filter((c) => c.plus > 0).map((c) => `${c.from} -> ${c.to}`)).toEqual(['external any IPv4 address -> demo-project']);
     expect(cells.filter((c) => c.minus > 0).map((c) => `${c.from} -> ${c.to}`)).toEqual(['demo-project-2 -> demo-project']);
@@ -162,11 +177,11 @@ describeBrowser('explorer in Chromium', () => {
 
   test('the 1,000 × 5 cluster opens (smoke; npm run bench measures it)', async () => {
     const file = path.join(dir, 'big.html');
-    fs.writeFileSync(file, renderHtml(syntheticExplorerData(1000)));
+    fs.writeFileSync(file, renderHtml(benchExplorerData(1000)));
     const page = await browser.page();
     const ms = await openExplorer(page, file);
     expect(ms).toBeLessThan(20_000);
-    expect(await page.textContent('.shown')).toBe('1005 × 1005 of 1005 groups, 1005 × 1005 lines');
+    expect(await page.textContent('.shown')).toMatch(/^2005 × 2005 of 2005 groups/);
     await page.close();
   }, 120_000);
 });

@@ -8,13 +8,13 @@ let dir: string;
 beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netiso-explorer-cli-')); });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function run(...args: string[]): { code: number; err: string } {
+async function run(...args: string[]): Promise<{ code: number; err: string }> {
   const err: string[] = [];
   const error = jest.spyOn(console, 'error').mockImplementation((m) => { err.push(String(m)); });
   const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   process.exitCode = 0;
   try {
-    main(['node', 'netiso', ...args]);
+    await main(['node', 'netiso', ...args]);
     return { code: Number(process.exitCode ?? 0), err: err.join('\n') };
   } finally {
     error.mockRestore();
@@ -31,32 +31,40 @@ function writeDist(to: string, files: Map<string, string>): void {
 }
 
 describe('netiso explain --format html', () => {
-  test('writes one file per cluster, {cluster} naming it', () => {
-    const r = run('explain', '--format', 'html', '--output', path.join(dir, 'out', 'explorer-{cluster}.html'));
-    expect(r).toEqual({ code: 0, err: expect.stringMatching(/^wrote .*explorer-demo\.html \(\d+ KiB\)$/) });
+  test('writes one file per cluster, {cluster} naming it', async () => {
+    const r = (await run('explain', '--format', 'html', '--output', path.join(dir, 'out', 'explorer-{cluster}.html')));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^wrote .*explorer-demo\.html \(\d+ KiB\)$/m);
+    expect(r.err).toMatch(/^wrote .*explorer-guarded-cnp\.html \(\d+ KiB\)$/m);
     expect(fs.readFileSync(path.join(dir, 'out', 'explorer-demo.html'), 'utf8')).toMatch(/^<!doctype html>[\s\S]*"schema":"netiso-explorer\/1"/);
   });
 
-  test('needs --output, which is for html only', () => {
-    expect(run('explain', '--format', 'html')).toEqual({ code: 1, err: '--format html writes a file: give --output FILE (e.g. --output explorer-{cluster}.html)' });
-    expect(run('explain', '--format', 'json', '--output', 'x.html')).toEqual({ code: 1, err: '--output is for --format html; the json format is written to standard output' });
+  test('works for manifests too, named after their paths', async () => {
+    const r = (await run('explain', '--manifests', 'dist/demo', '--format', 'html', '--output', path.join(dir, 'x-{cluster}.html')));
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(path.join(dir, 'x-dist_demo.html'), 'utf8')).toContain('"title":"netiso explain: dist/demo"');
+  });
+
+  test('needs --output, which is for html only', async () => {
+    expect((await run('explain', '--format', 'html'))).toEqual({ code: 2, err: 'netiso explain: --format html writes a file: give --output FILE (e.g. --output explorer-{cluster}.html)' });
+    expect((await run('explain', '--format', 'json', '--output', 'x.html'))).toEqual({ code: 2, err: 'netiso explain: --output is for --format html; the json format is written to standard output' });
   });
 });
 
 describe('netiso diff --format html', () => {
-  test('writes the explorer of the change; exit codes as for the other formats', () => {
+  test('writes the explorer of the change; exit codes as for the other formats', async () => {
     writeDist(path.join(dir, 'base'), shop());
     writeDist(path.join(dir, 'head'), shop({ webIngressCidrs: ['0.0.0.0/0'] }));
     const file = path.join(dir, 'diff.html');
-    const r = run('diff', path.join(dir, 'base'), path.join(dir, 'head'), '--format', 'html', '--output', file, '--fail-on', 'risk');
+    const r = (await run('diff', path.join(dir, 'base'), path.join(dir, 'head'), '--format', 'html', '--output', file, '--fail-on', 'risk'));
     expect(r.code).toBe(1);
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('"kind":"diff"');
-    expect(html).toContain('external-ingress');
+    expect(html).toContain('internet-ingress');
     expect(html).toContain(`${path.join(dir, 'head')}/prod/web/NetworkPolicy.netiso-from-partners.k8s.yaml`);
   });
 
-  test('without --output it is a usage error (exit 2)', () => {
-    expect(run('diff', 'a', 'b', '--format', 'html')).toEqual({ code: 2, err: 'netiso diff: --format html writes a file: give --output FILE (e.g. --output netiso-diff.html)' });
+  test('without --output it is a usage error (exit 2)', async () => {
+    expect((await run('diff', 'a', 'b', '--format', 'html'))).toEqual({ code: 2, err: 'netiso diff: --format html writes a file: give --output FILE (e.g. --output netiso-diff.html)' });
   });
 });

@@ -1,4 +1,4 @@
-import { ClusterBuilder, FlowAnswer, side } from '../../src/explorer/model';
+import { ClusterBuilder, FlowAnswer, connsOfText, side } from '../../src/explorer/model';
 import { ClusterIndex } from '../../src/explorer/page/cluster-index';
 import { NO_FILTERS, axisLines, flowPredicate, parsePortQuery, portMatches, visibleGroups } from '../../src/explorer/page/filters';
 import { cellRgb, countsText, levelOf } from '../../src/explorer/page/words';
@@ -28,11 +28,21 @@ const ids = (ix: ClusterIndex, groups: number[]) => groups.map((g) => ix.groups[
 describe('port filter', () => {
   test.each([
     ['443', 'TCP 443', true], ['443', 'UDP 443', true], ['tcp 443', 'UDP 443', false], ['udp', 'UDP 53', true],
-    ['8050', 'TCP 8000-8100', true], ['80', 'TCP 8000-8100', false], ['6379', 'TCP 6379 (redis)', true],
-    ['80', 'all ports', true], ['tcp/80', 'any TCP port', true], ['80', 'other TCP ports', false], ['udp', 'other TCP ports', false],
-    ['443', 'TCP 80, TCP 443', true],
+    ['8050', 'TCP 8000-8100', true], ['80', 'TCP 8000-8100', false], ['443', 'TCP 80,443,UDP 53', true], ['udp 443', 'TCP 80,443,UDP 53', false],
+    ['53', 'TCP 80,443,UDP 53', true], ['80', 'All Connections', true], ['sctp', 'All Connections', true], ['80', 'No Connections', false],
+    ['tcp/80', 'all but TCP 80', false], ['udp 80', 'all but TCP 80', true], ['tcp', 'all but TCP 80', true],
+    ['tcp', 'all but TCP 1-65535', false], ['udp', 'all but TCP 1-65535', true], ['80', 'other TCP ports', false],
+    ['443', 'TCP 80, 443', true], ['udp 53', 'any UDP port', true], ['80', 'all ports', true],
+    ['tcp', 'TCP port "redis"', true], ['6379', 'TCP port "redis"', false], ['udp', 'TCP port "redis"', false],
   ])('%s against %s: %s', (query, text, expected) => {
     expect(portMatches(parsePortQuery(query)!, text)).toBe(expected);
+  });
+
+  test('port texts are read as connection sets', () => {
+    expect(connsOfText('TCP 80,8000-8100,UDP 53')).toEqual({ negated: false, ranges: { TCP: [[80, 80], [8000, 8100]], UDP: [[53, 53]] } });
+    expect(connsOfText('all but SCTP 1-65535')).toEqual({ negated: true, ranges: { SCTP: [[1, 65535]] } });
+    expect(connsOfText('80')).toBeUndefined();
+    expect(connsOfText('TCP port "redis"')).toBeUndefined();
   });
 
   test('an unreadable query matches nothing rather than everything', () => {

@@ -1,5 +1,5 @@
 import { Engine } from '../../src/analysis';
-import { Direction, ExposedService, ExternalWhitelist, InternalPeer, InternalWhitelist, Port, Workload, Workspace, analyzeCluster, lintCluster, lintPolicies } from '../../src';
+import { Direction, ExposedService, ExternalWhitelist, InternalPeer, InternalWhitelist, Port, Workload, Workspace, analyzeCluster, lintCluster, lintOneSided, lintPolicies } from '../../src';
 import { project, testCluster } from '../helpers';
 
 const DNS = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' }, ports: [{ protocol: 'UDP' as const, port: 53 }] };
@@ -66,8 +66,8 @@ describe('lint', () => {
     new InternalWhitelist(web, 'to-api', { direction: Direction.EGRESS, peers: [InternalPeer.project(api)], ports: [Port.tcp(9000)] });
     expect(lintCluster(analyzeCluster(cluster)).filter((f) => f.rule === 'one-sided')).toEqual([{
       rule: 'one-sided',
-      subject: 'web/frontend -> api/server on TCP 9000',
-      message: 'egress is allowed by web/netiso-to-api egress rule 0, but api does not admit it (isolated by api/netiso-isolation); add an ingress allow-list entry from web in api, or drop the egress entry',
+      subject: 'web/netiso-to-api egress rule 0',
+      message: 'lets web/frontend connect to api/server on TCP 9000, but api does not admit it (isolated by api/netiso-isolation); add an ingress allow-list entry from web in api, or drop the egress entry',
     }]);
 
     // Admitting it on the other side resolves the finding; an ingress entry the sender cannot use is the mirror case.
@@ -77,8 +77,32 @@ describe('lint', () => {
     new ExternalWhitelist(api, 'to-dns-only', { direction: Direction.EGRESS, cidrs: ['10.0.0.0/8'] });
     expect(lintCluster(analyzeCluster(cluster)).filter((f) => f.rule === 'one-sided')).toEqual([{
       rule: 'one-sided',
-      subject: 'api/server -> web/frontend on TCP 8080',
-      message: 'ingress is allowed by web/netiso-from-api ingress rule 0, but api may not send it (egress-isolated by api/netiso-isolation, api/netiso-to-dns-only); add an egress allow-list entry to web in api, or drop the ingress entry',
+      subject: 'web/netiso-from-api ingress rule 0',
+      message: 'admits api/server to web/frontend on TCP 8080, but api may not send it (egress-isolated by api/netiso-isolation, api/netiso-to-dns-only); add an egress allow-list entry to web in api, or drop the ingress entry',
+    }]);
+  });
+
+  test('one-sided, from side functions: a rule open to every pod, grouped per rule over the namespaces that refuse it', () => {
+    const ns = (name: string) => ({ kind: 'Namespace', metadata: { name } });
+    const policy = (namespace: string, spec: object) => ({ kind: 'NetworkPolicy', metadata: { name: 'p', namespace }, spec: { podSelector: {}, ...spec } });
+    const pod = (namespace: string) => ({ kind: 'Pod', metadata: { name: 'app', namespace, labels: { app: 'app' } }, spec: { containers: [{ name: 'c', ports: [{ containerPort: 80 }, { containerPort: 9090 }] }] } });
+    const engine = Engine.fromManifests([
+      ...['x', 'y', 'z', 'w'].flatMap((n) => [ns(n), pod(n)]),
+      // x may send TCP 80 to every pod; y and w admit only themselves, z admits x.
+      policy('x', { policyTypes: ['Egress'], egress: [{ to: [{ namespaceSelector: {} }], ports: [{ port: 80 }] }] }),
+      policy('y', { ingress: [{ from: [{ podSelector: {} }] }] }),
+      policy('w', { ingress: [{ from: [{ podSelector: {} }] }] }),
+      policy('z', { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'x' } } }] }] }),
+    ]);
+    expect(lintOneSided(engine)).toEqual([{
+      rule: 'one-sided',
+      subject: 'x/p egress rule 0',
+      message: 'lets x/app connect to w/app, y/app on TCP 80, but w, y do not admit it (isolated by p); add an ingress allow-list entry from x in w, y, or drop the egress entry',
+    }, {
+      // z admits every port of x, which sends only TCP 80: the rest of z's declared ports is one-sided.
+      rule: 'one-sided',
+      subject: 'z/p ingress rule 0',
+      message: 'admits x/app to z/app on TCP 9090, but x may not send it (egress-isolated by x/p); add an egress allow-list entry to z in x, or drop the ingress entry',
     }]);
   });
 });

@@ -1,4 +1,4 @@
-import { ExplorerCluster, ExplorerGroup, ExplorerPolicy, FlowAnswer, PairAnswer, decodeMatrix } from '../model';
+import { ExplorerCluster, ExplorerGroup, ExplorerPolicy, FlowAnswer, PairAnswer, decodeMatrix, policyIdOf } from '../model';
 
 /** Flow counts of a cell, a block or an answer. */
 export interface Counts {
@@ -94,10 +94,14 @@ export class ClusterIndex {
     return out;
   }
 
-  /** The policy a side's reference names: `name` within the namespace of `group`. */
+  /** The id a side's reference names: a NetworkPolicy's `name` within the namespace of `group`, or another API's full id. */
+  policyId(group: number, name: string): string {
+    return policyIdOf(name, this.groups[group].namespace) ?? name;
+  }
+
+  /** The policy a side's reference names (see {@link ClusterIndex.policyId}). */
   policy(group: number, name: string): ExplorerPolicy | undefined {
-    const ns = this.groups[group].namespace;
-    return ns === undefined ? undefined : this.policies.get(`${ns}/${name}`);
+    return this.policies.get(this.policyId(group, name));
   }
 }
 

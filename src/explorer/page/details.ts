@@ -52,26 +52,26 @@ function verdictText(f: FlowAnswer): HTMLElement {
 
 /** One side: its verdict, then each rule or isolating policy with where it was defined. */
 function sideBlock(index: ClusterIndex, group: number, direction: 'ingress' | 'egress', side: SideAnswer, before: boolean): HTMLElement {
-  const ns = index.groups[group].namespace;
   const out = h('div', { class: `side ${side.verdict}` }, h('span', { class: 'side-verdict', text: SIDE_WORDS[side.verdict] }));
   for (const r of side.rules) {
     const policy = index.policy(group, r.policy);
     const version = policy && before ? policy.before ?? policy : policy;
     const rule = version?.[direction]?.[r.index];
+    const extra = [...(r.tier !== undefined ? [`${r.tier} tier`] : []), ...(r.action ? [r.action === 'deny' ? 'Deny' : 'Pass'] : [])];
     out.append(h('div', { class: 'rule' },
-      h('code', { text: `${ns}/${r.policy} ${direction} rule ${r.index}` }),
+      h('code', { text: `${index.policyId(group, r.policy)} ${direction} rule ${r.index}${r.name !== undefined ? ` "${r.name}"` : ''}${extra.length ? ` (${extra.join(', ')})` : ''}` }),
       ...(before && policy?.before ? [h('span', { class: 'note', text: ' (before the change)' })] : []),
       ...(rule ? [h('div', { class: 'rule-text', text: rule.text })] : []),
       ...sourceOf(version, rule?.line)));
   }
   if (side.verdict === 'denied' && side.isolatedBy.length) {
-    out.append(h('div', { class: 'rule-text', text: `isolated by ${side.isolatedBy.map((p) => `${ns}/${p}`).join(', ')}; none of their ${direction} rules matched` }));
+    out.append(h('div', { class: 'rule-text', text: `isolated by ${side.isolatedBy.map((p) => index.policyId(group, p)).join(', ')}; none of their ${direction} rules matched` }));
     const list = h('ul', {});
     for (const name of side.isolatedBy) {
       const policy = index.policy(group, name);
       const rules = policy?.[direction] ?? [];
       list.append(h('li', {},
-        h('code', { text: `${ns}/${name}` }),
+        h('code', { text: index.policyId(group, name) }),
         ...sourceOf(policy),
         rules.length ? h('ul', {}, ...rules.map((rule) => h('li', { text: rule.text }))) : h('div', { text: `no ${direction} rules: deny all` })));
     }
@@ -105,7 +105,7 @@ export function groupDetails(index: ClusterIndex, group: number, findings: reado
 
 function policiesOf(index: ClusterIndex, namespace: string | undefined): HTMLElement[] {
   if (namespace === undefined) return [];
-  const mine: ExplorerPolicy[] = [...index.policies.values()].filter((p) => p.id.startsWith(`${namespace}/`));
+  const mine: ExplorerPolicy[] = [...index.policies.values()].filter((p) => p.id.startsWith(`${namespace}/`) || p.id.includes(` ${namespace}/`));
   if (!mine.length) return [];
   return [h('h3', { text: 'policies' }), h('ul', {}, ...mine.map((p) => h('li', {},
     h('code', { text: p.id }),

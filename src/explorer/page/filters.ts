@@ -1,4 +1,4 @@
-import { FlowAnswer } from '../model';
+import { FlowAnswer, connsOfText } from '../model';
 import { ClusterIndex, Line } from './cluster-index';
 
 /** Where the name filters (search, workspace, lint) apply. */
@@ -43,18 +43,19 @@ export function parsePortQuery(query: string): PortQuery | undefined {
 }
 
 /**
- * Whether a flow's port text (`TCP 80`, `TCP 8000-8100`, `TCP 6379 (redis)`, `all ports`,
- * `any TCP port`, `other TCP ports`, or several joined by `, `) covers the query. "Other ports"
- * stand for the ports no rule names, so they never match a specific number.
+ * Whether a flow's connections (its port text, see `connsOfText`) include one the query names:
+ * the port of the protocol, any port of the protocol, or the port of any protocol.
  */
 export function portMatches(query: PortQuery, text: string): boolean {
-  return text.split(', ').some((part) => {
-    const protocol = PROTOCOLS.find((p) => part.includes(p));
-    if (query.protocol && protocol && protocol !== query.protocol) return false;
-    if (query.port === undefined) return true;
-    const range = part.match(/(\d+)(?:-(\d+))?/);
-    if (range) return query.port >= Number(range[1]) && query.port <= Number(range[2] ?? range[1]);
-    return /^(all ports|any \w+ port)$/.test(part);
+  const conns = connsOfText(text);
+  // A named port (`TCP port "redis"`) has no number: it matches its protocol, and no number.
+  if (!conns) return query.port === undefined && PROTOCOLS.some((p) => (!query.protocol || p === query.protocol) && text.includes(p));
+  return PROTOCOLS.filter((p) => !query.protocol || p === query.protocol).some((p) => {
+    const ranges = conns.ranges[p] ?? [];
+    const inRanges = query.port === undefined ? ranges.length > 0 : ranges.some(([lo, hi]) => query.port! >= lo && query.port! <= hi);
+    if (!conns.negated) return inRanges;
+    // Everything but the ranges: some port of the protocol is left unless the ranges cover them all.
+    return query.port === undefined ? !ranges.some(([lo, hi]) => lo === 1 && hi === 65535) : !inRanges;
   });
 }
 
