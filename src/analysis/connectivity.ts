@@ -157,6 +157,7 @@ export interface ConnectivityInput {
 export class Connectivity {
   private readonly reasons: Step[][] = [[]];
   private readonly reasonIds = new Map<string, number>([['', 0]]);
+  private readonly relativeKeys = new Map<number, string>();
   private readonly programs = new Map<string, Program>();
   private readonly sideCache = new Map<string, SideFunction>();
   private readonly egressSides: (SideFunction | undefined)[];
@@ -211,6 +212,23 @@ export class Connectivity {
 
   /** The steps behind a {@link SideResult.reason}. */
   reason(id: number): readonly Step[] { return this.reasons[id]; }
+
+  /**
+   * A key of a reason with NetworkPolicies named within their namespace (`netiso-isolation`, not
+   * `web/netiso-isolation`): equal for the same reason in different namespaces, so that answers
+   * that read alike can be grouped across projects.
+   */
+  relativeReason(id: number): string {
+    let key = this.relativeKeys.get(id);
+    if (key === undefined) {
+      const local = (policy: string) => (policy.includes(' ') ? policy : policy.slice(policy.indexOf('/') + 1));
+      key = this.reasons[id].map((s) => (s.kind === 'rule'
+        ? `r:${local(s.rule.policy)}:${s.rule.direction}:${s.rule.ruleIndex}:${s.conns.id}`
+        : s.kind === 'isolated' ? `i:${s.tier}:${s.policies.map(local).join(',')}:${s.conns.id}` : `${s.kind[0]}:${s.conns.id}`)).join('|');
+      this.relativeKeys.set(id, key);
+    }
+    return key;
+  }
 
   /** The egress side of class `c`: what its pods may connect to. */
   egress(c: number): SideFunction {

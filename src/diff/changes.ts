@@ -103,7 +103,8 @@ export function computeChanges(universe: Universe, mayHaveChanged: (c: number, d
   const defaultKey = (state: Connectivity, c: number, direction: 'egress' | 'ingress'): string => {
     if (!state.present(c)) return 'absent';
     const def = (direction === 'egress' ? state.egress(c) : state.ingress(c)).def;
-    return `${def.allowed.id}:${def.reason}`;
+    // Reasons read alike when they name the same policies within each namespace.
+    return `${def.allowed.id}:${state.relativeReason(def.reason)}`;
   };
 
   // Rows: sources whose egress changed, against every destination and address.

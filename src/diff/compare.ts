@@ -329,7 +329,10 @@ function flowGroups(changeSet: ChangeSet, universe: Universe, describer: Describ
         if (byProject.size === 0) continue;
         const why = reasonFor(change[direction], delta, kind, direction, before, after);
         for (const [project, local] of byProject) {
-          records.push({ project, direction, change: kind, local, peer, conns: delta, ...why, internet: direction === 'ingress' ? internet : [] });
+          // A block's answer comes from one of its classes; its NetworkPolicies are the project's own
+          // of the same names (the block groups classes whose reasons read alike).
+          const rules = why.rules.map((r) => (r.policy.includes(' ') ? r : { ...r, policy: `${project}/${r.policy.slice(r.policy.indexOf('/') + 1)}` }));
+          records.push({ project, direction, change: kind, local, peer, conns: delta, reason: why.reason, rules, internet: direction === 'ingress' ? internet : [] });
         }
       }
     }

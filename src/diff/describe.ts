@@ -51,13 +51,19 @@ export class Describer {
 
   private computeRanges(ends: Ends): IpRange[] {
     const partition = this.universe.partition;
-    let classes: number[];
-    if (ends.kind === 'addresses') classes = [...ends.addresses];
-    else if (ends.kind === 'otherAddresses') {
-      const except = new Set(ends.except);
-      classes = partition.classes.filter((c) => c.family === ends.family && !except.has(c.index)).map((c) => c.index);
-    } else return [];
-    return mergeRanges(classes.flatMap((z) => partition.classes[z].ranges));
+    if (ends.kind === 'addresses') return mergeRanges(ends.addresses.flatMap((z) => partition.classes[z].ranges));
+    if (ends.kind !== 'otherAddresses') return [];
+    // The classes partition the address space: the family, minus the classes left out.
+    const full: IpRange = { family: ends.family, lo: 0n, hi: ends.family === 4 ? (1n << 32n) - 1n : (1n << 128n) - 1n };
+    const holes = mergeRanges(ends.except.flatMap((z) => partition.classes[z].ranges).filter((r) => r.family === ends.family));
+    const out: IpRange[] = [];
+    let next = full.lo;
+    for (const h of holes) {
+      if (h.lo > next) out.push({ family: ends.family, lo: next, hi: h.lo - 1n });
+      next = h.hi + 1n;
+    }
+    if (next <= full.hi) out.push({ family: ends.family, lo: next, hi: full.hi });
+    return out;
   }
 
   /**
