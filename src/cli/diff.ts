@@ -3,6 +3,7 @@ import { hasConnectivityChange, diffDist } from '../diff/diff';
 import { DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
 import { DiffSide, checkSides, loadSide } from '../diff/sides';
 import { renderDefinitions } from '../synth/synthesize';
+import { prepareToRead } from '../synth/outdir';
 
 interface DiffOptions {
   format: DiffFormat;
@@ -32,6 +33,8 @@ export function diffCommand(): Command {
     .action((base: string, head: string | undefined, opts: DiffOptions) => {
       try {
         if (opts.synth === (head !== undefined)) throw new Error(opts.synth ? '--synth replaces the head argument; give only <base>' : 'give <base> and <head>, or <base> with --synth');
+        // A directory side must not be read while a synth swaps it, nor after a swap was interrupted.
+        for (const side of [base, head]) if (side !== undefined) prepareToRead(side, { waitMs: 120_000 });
         const baseSide = loadSide('base', base, opts.dist);
         const headSide: DiffSide = opts.synth
           ? { role: 'head', spec: '--synth', kind: 'synth', files: renderDefinitions({ projectsDir: opts.projects }).files }

@@ -3,6 +3,7 @@ import { SynthesisError } from '../errors';
 import { formatReports, ReportFormat } from '../report/format';
 import { explainCluster } from '../report/report';
 import { loadDefinitions } from '../synth/load';
+import { requireDefinitions } from '../synth/synthesize';
 
 interface ExplainOptions {
   projects: string;
@@ -25,6 +26,7 @@ export function explainCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'md', 'json']).default('text'))
     .option('--strict', 'exit 1 when lint finds anything')
     .action((opts: ExplainOptions) => {
+      requireDefinitions(opts.projects);
       const { clusters, problems } = loadDefinitions(opts.projects);
       if (problems.length) throw new SynthesisError(problems);
       let selected = clusters.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);
