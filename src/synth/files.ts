@@ -1,5 +1,6 @@
 import { Cluster } from '../constructs/cluster';
 import { SynthesisError, LocatedProblem } from '../errors';
+import { Manifest } from '../render/model';
 import { manifestFileName, toYaml } from './canonical';
 
 /** How a kustomization.yaml netiso wrote starts; how stale ones are recognised. */
@@ -30,14 +31,24 @@ export interface OutputTree {
 export interface StreamedTree extends Iterable<readonly [string, string]> {
   /** Counts; `objects` is complete once an iteration has ended. */
   readonly stats: TreeStats;
+  /** Every cluster's name with its number of projects, in output order. */
+  readonly clusterProjects: ReadonlyArray<readonly [string, number]>;
   /** Warnings of every cluster, located like problems; complete once an iteration has ended. */
   warnings(): LocatedProblem[];
 }
 
 /**
+ * Directory of a cluster's cluster-scoped objects, next to its project directories: `_` cannot
+ * start a project name (a DNS label), so it never collides with one.
+ */
+export const CLUSTER_SCOPED_DIR = '_cluster';
+
+/**
  * Validates every cluster, then returns its files to be rendered while iterated:
- * `<cluster>/<project>/<Kind>.<name>.k8s.yaml` plus a `kustomization.yaml` per directory.
- * Throws one {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
+ * `<cluster>/<project>/<Kind>.<name>.k8s.yaml` plus a `kustomization.yaml` per project directory
+ * listing its files, and one per cluster listing every manifest of the cluster (see
+ * {@link kustomization}). Throws one {@link SynthesisError} with all problems of all clusters;
+ * nothing is rendered then.
  */
 export function streamTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): StreamedTree {
   const problems = treeProblems(clusters);
@@ -46,28 +57,40 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
   const stats = { clusters: clusters.length, projects: clusters.reduce((n, c) => n + c.projects.length, 0), objects: 0 };
   return {
     stats,
+    clusterProjects: clusters.map((c) => [c.name, c.projects.length] as const),
     warnings: () => clusters.flatMap((c) => c.warnings()),
     *[Symbol.iterator]() {
       stats.objects = 0;
       let done = 0;
       for (const cluster of clusters) {
-        const projectDirs: string[] = [];
+        const listed: string[] = [];
         for (const project of cluster.projects) {
           const names: string[] = [];
-          for (const manifest of project.render()) {
-            const name = manifestFileName(manifest);
-            yield [`${cluster.name}/${project.name}/${name}`, toYaml(manifest)] as const;
-            names.push(name);
+          for (const file of directoryFiles(cluster.name, project.name, project.render(), names)) {
+            yield file;
             stats.objects++;
           }
           yield [`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names)] as const;
-          projectDirs.push(project.name);
+          for (const name of names) listed.push(`${project.name}/${name}`);
           onProject?.(++done, stats.projects);
         }
-        yield [`${cluster.name}/kustomization.yaml`, kustomization(projectDirs)] as const;
+        yield [`${cluster.name}/kustomization.yaml`, kustomization(listed)] as const;
       }
     },
   };
+}
+
+/**
+ * The manifest files of one directory of a cluster (a project, or {@link CLUSTER_SCOPED_DIR}),
+ * rendered one at a time while iterated; each file name is added to `names`, which the
+ * directory's `kustomization.yaml` lists, and the cluster's with the directory in front.
+ */
+export function* directoryFiles(cluster: string, dir: string, manifests: Iterable<Manifest>, names: string[]): Generator<readonly [string, string]> {
+  for (const manifest of manifests) {
+    const name = manifestFileName(manifest);
+    names.push(name);
+    yield [`${cluster}/${dir}/${name}`, toYaml(manifest)] as const;
+  }
 }
 
 /**
@@ -95,8 +118,13 @@ export function collectTree(tree: StreamedTree): OutputTree {
   return { files, stats: { ...tree.stats }, warnings: tree.warnings() };
 }
 
-function kustomization(resources: string[]): string {
-  const list = resources.sort();
+/**
+ * A `kustomization.yaml` listing `resources` (sorted). A cluster's lists every manifest file of
+ * the cluster (`<project>/<file>`), not its project directories: kustomize builds that flat list
+ * faster than nested kustomizations (see docs/delivery.md).
+ */
+export function kustomization(resources: readonly string[]): string {
+  const list = [...resources].sort();
   return [
     KUSTOMIZATION_HEADER,
     'apiVersion: kustomize.config.k8s.io/v1beta1',
