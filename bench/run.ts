@@ -1,7 +1,8 @@
-// `npm run bench [-- --sizes 125,1000 --repeat 3 --cdk8s-max 1000 --tmp /dev/shm --shared]`
+// `npm run bench [-- --sizes 125,1000 --repeat 3 --cdk8s-max 1000 --tmp /dev/shm --shared --kustomize-sizes 400,2000]`
 import { Command, InvalidArgumentError } from 'commander';
 import * as os from 'os';
 import { analysisSection } from './analysis';
+import { kustomizeSection } from './kustomize';
 import { synthSection } from './synth';
 import { formatTable, Section } from './table';
 
@@ -19,20 +20,31 @@ async function main(argv: string[]): Promise<void> {
     .option('--cdk8s-max <n>', 'largest size to run the quadratic cdk8s default-output baseline at', positiveInt, 1000)
     .option('--tmp <dir>', 'where the output trees are written (use /dev/shm to leave the disk out)', os.tmpdir())
     .option('--shared', 'run every case in this process: quicker to start, profilable with node --cpu-prof, no memory numbers')
+    .option('--kustomize-sizes <list>', 'project counts the kustomize builds are measured at (their own ladder)', (v) => v.split(',').map(positiveInt), [400, 2000])
+    .option('--nested-max <n>', 'largest size the former nested kustomization layout is built at', positiveInt, 400)
+    .option('--kustomize-sample <n>', 'project directories built one by one per size', positiveInt, 40)
+    .option('--kustomize-timeout <seconds>', 'stop a whole-cluster kustomize build after this long', positiveInt, 1800)
+    .option('--kubectl <path>', 'kubectl binary (runs kustomize)', 'kubectl')
     .parse(argv)
-    .opts<{ sizes: number[]; repeat: number; cdk8sMax: number; tmp: string; shared?: boolean }>();
+    .opts<{
+      sizes: number[]; repeat: number; cdk8sMax: number; tmp: string; shared?: boolean;
+      kustomizeSizes: number[]; nestedMax: number; kustomizeSample: number; kustomizeTimeout: number; kubectl: string;
+    }>();
 
   const log = (line: string) => process.stderr.write(`  ${line}\n`);
   // Each section prints its own table; a new benchmark is one more entry here.
   const sections: Section[] = [
     synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     analysisSection(),
+    kustomizeSection({
+      sizes: opts.kustomizeSizes, nestedMax: opts.nestedMax, sample: opts.kustomizeSample, timeoutS: opts.kustomizeTimeout, kubectl: opts.kubectl, tmp: opts.tmp, log,
+    }),
   ];
 
   const cpus = os.cpus();
   console.log(`netiso benchmark: node ${process.version}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, output in ${opts.tmp}\n`);
   for (const section of sections) {
-    const rows = await section.run(opts.sizes);
+    const rows = await section.run(section.sizes ?? opts.sizes);
     console.log(`## ${section.title}\n\n${formatTable(rows)}\n`);
     for (const note of section.notes?.(rows) ?? []) console.log(`- ${note}`);
     console.log('');

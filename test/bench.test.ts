@@ -14,10 +14,10 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // These prove `npm run bench` works at a tiny size; they assert no timing. --shared keeps it to
 // one process: a child process costs seconds of ts-node start-up.
 test('npm run bench runs every case and prints the table', () => {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared'], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared', '--kustomize-sizes', '2,3', '--nested-max', '2', '--kustomize-sample', '2'], { cwd: ROOT, encoding: 'utf8' });
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.status).toBe(0);
-  const [synth, analysis] = run.stdout.split(/^## /m).slice(1);
+  const [synth, analysis, delivery] = run.stdout.split(/^## /m).slice(1);
   const table = (text: string) => text.split('\n').filter((l) => /^\|\s+\d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   const rows = table(synth);
   // The engine section: namespaces, then 5 workloads per project plus the monitoring pod.
@@ -27,10 +27,18 @@ test('npm run bench runs every case and prints the table', () => {
   expect(rows[0][6]).toMatch(/^\d+\.\d\d$/);
   expect(rows[1][6]).toBe('-');
   expect(run.stdout).toMatch(/cdk8s default skipped at 3 projects/);
+  // Delivery: kubectl kustomize of the whole cluster (flat, and nested up to --nested-max) and per project.
+  if (spawnSync('kubectl', ['version', '--client']).status === 0) {
+    const builds = table(delivery);
+    expect(builds.map((r) => [r[0], r[1], r[3], r[7]])).toEqual([['2', '26', expect.stringMatching(/^\d+\.\d\d$/), '26'], ['3', '39', '-', '39']]);
+    expect(delivery).toMatch(/cluster nested skipped at 3 projects/);
+  } else {
+    expect(delivery).toMatch(/skipped: kubectl was not found/);
+  }
   expect(run.stdout).not.toMatch(/NaN|undefined/);
   // Every case cleans up its output tree.
   expect(fs.readdirSync(tmp)).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 test('a case measured in a child process reports its own peak memory', async () => {
   const m = await measure('floor', 2, tmp, 'process');
