@@ -203,6 +203,26 @@ describe('checked before anything is moved', () => {
     expect(leftovers()).toEqual([]);
   });
 
+  test('a read-only dist/ for a real user is refused before the swap, and the next run after chmod succeeds', () => {
+    writeTree(dist, TREE);
+    fs.chmodSync(work, 0o777);
+    // As root every directory is writable: run the writer as nobody, who owns the tree.
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if ('uid' in asUser) spawnSync('chown', ['-R', '65534:65534', dist]);
+    fs.chmodSync(path.join(dist, 'c'), 0o555);
+    const write = () => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', `
+      const { writeTree } = require(${JSON.stringify(path.join(SRC, 'synth/writer.ts'))});
+      try { writeTree(${JSON.stringify(dist)}, new Map(${JSON.stringify([...TREE])})); } catch (e) { process.stderr.write(e.message); process.exitCode = 2; }
+    `], { cwd: ROOT, encoding: 'utf8', ...asUser });
+    const refused = write();
+    expect(refused.stderr).toBe(`cannot modify ${path.join(dist, 'c')}: permission denied (EACCES); netiso replaces the files under ${dist} and must be able to remove the old ones (mode 0555): `
+      + `make it writable (chmod -R u+w ${dist}) or choose another output directory; ${dist} was left as it was`);
+    expect(leftovers()).toEqual([]);
+    fs.chmodSync(path.join(dist, 'c'), 0o755);
+    expect(write()).toMatchObject({ status: 0, stderr: '' });
+    expect(leftovers()).toEqual([]);
+  }, 30_000);
+
   test('a nearly full file system is refused before staging', () => {
     writeTree(dist, TREE);
     const realStatfs = fs.statfsSync;
