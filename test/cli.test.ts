@@ -14,19 +14,7 @@ function workspace(files: Record<string, string>): string {
 }
 
 function run(dir: string, ...args: string[]): { code: number; out: string; err: string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = jest.spyOn(console, 'log').mockImplementation((m) => { out.push(String(m)); });
-  const error = jest.spyOn(console, 'error').mockImplementation((m) => { err.push(String(m)); });
-  process.exitCode = 0;
-  try {
-    main(['node', 'netiso', 'synth', '--projects', path.join(dir, 'projects'), '--outdir', path.join(dir, 'dist'), ...args]);
-    return { code: Number(process.exitCode ?? 0), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    log.mockRestore();
-    error.mockRestore();
-    process.exitCode = 0;
-  }
+  return netiso('synth', '--projects', path.join(dir, 'projects'), '--outdir', path.join(dir, 'dist'), ...args);
 }
 
 const good = `
