@@ -39,7 +39,7 @@ export function buildCli(): Command {
       }
     });
   program.command('import-kubesphere')
-    .description('import KubeSphere (v3.x) network isolation settings into a project definition file (see docs/import.md)')
+    .description('import KubeSphere (v3.x) network isolation settings into a project definition file (see README, "Migrating from KubeSphere")')
     .argument('<paths...>', 'YAML or JSON exports (files or directories): Namespaces, Workspaces, WorkspaceTemplates, NamespaceNetworkPolicies, Services, the kubesphere-config ConfigMap')
     .option('-o, --out <file>', 'definition file to write', 'projects/kubesphere.ts')
     .option('-c, --cluster <name>', 'name of the netiso cluster the definitions declare', 'kubesphere')
