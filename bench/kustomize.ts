@@ -11,8 +11,8 @@ import { Row, Section } from './table';
 export interface KustomizeBenchOptions {
   /** Project counts to build at (its own ladder: a whole-cluster build takes minutes at 2,000). */
   readonly sizes: readonly number[];
-  /** Largest size the old nested layout is built at; it grows even faster than the flat one. */
-  readonly nestedMax: number;
+  /** Largest size the flat variant of the cluster's kustomization is built at. */
+  readonly flatMax: number;
   /** Project directories built one by one per size (evenly spread); their mean estimates all of them. */
   readonly sample: number;
   /** A whole-cluster build taking longer is stopped and shown as `>` the limit. */
@@ -25,29 +25,37 @@ export interface KustomizeBenchOptions {
 }
 
 interface Build {
-  /** Seconds, or undefined when stopped at the time limit. */
+  /** Wall-clock seconds, or undefined when stopped at the time limit. */
   readonly seconds?: number;
+  /** User + system CPU seconds of kustomize (steadier than wall time on a loaded machine), when /usr/bin/time exists. */
+  readonly cpu?: number;
+  /** Peak RSS of kustomize in MB, when /usr/bin/time exists. */
+  readonly mb?: number;
   /** Objects in the output (documents with a top-level `kind:`). */
   readonly objects: number;
 }
 
+/** GNU time reports a child's CPU time and peak memory, which Node's spawnSync does not. */
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
 /**
  * Delivery benchmark: how long kustomize (`kubectl kustomize`, the build Argo CD and Flux run)
  * takes for the synthesized tree of the benchmark projects, per layout:
- * - `cluster flat`: `dist/<cluster>` with its kustomization listing every manifest (the layout
- *   netiso writes), one build of every object, as one Application or Kustomization per cluster;
- * - `cluster nested`: the same with the former kustomization listing the project directories;
+ * - `cluster`: `dist/<cluster>` as netiso writes it (its kustomization lists the project
+ *   directories), one build of every object, as one Application or Kustomization per cluster;
+ * - `cluster flat`: the same with the cluster's kustomization listing every manifest file
+ *   (`<project>/<file>`) instead, the other layout considered;
  * - `per project`: each `dist/<cluster>/<project>` on its own, as the one Application per project
  *   of the ApplicationSet (and one Flux Kustomization per project) build it.
  */
 export function kustomizeSection(options: KustomizeBenchOptions): Section {
   const version = kubectlVersion(options.kubectl);
-  let skippedNested: number[] = [];
+  let skippedFlat: number[] = [];
   return {
     title: 'Delivery: kubectl kustomize, whole cluster vs one project at a time',
     sizes: options.sizes,
     async run(sizes) {
-      skippedNested = [];
+      skippedFlat = [];
       if (!version) return [];
       const rows: Row[] = [];
       for (const size of sizes) {
@@ -63,10 +71,11 @@ export function kustomizeSection(options: KustomizeBenchOptions): Section {
     notes(rows) {
       if (!version) return [`skipped: ${options.kubectl} was not found (install kubectl, or pass --kubectl)`];
       const out = [
-        `${version}; seconds of wall time, one build at a time. per project: ${options.sample} project directories built one by one, evenly spread; all projects = their mean × projects (what a repository server spends after a commit that changes every project).`,
+        `${version}; s: wall-clock seconds, one build at a time; cpu: user + system CPU seconds of kustomize; MB: its peak memory.`,
+        `per project: ${options.sample} project directories built one by one, evenly spread; all projects = their mean × projects (what a repository server spends after a commit that changes every project).`,
         `> ${options.timeoutS}: stopped at --kustomize-timeout.`,
       ];
-      if (skippedNested.length) out.push(`cluster nested skipped at ${skippedNested.join(', ')} projects (above --nested-max ${options.nestedMax}).`);
+      if (skippedFlat.length) out.push(`cluster flat skipped at ${skippedFlat.join(', ')} projects (above --flat-max ${options.flatMax}).`);
       if (rows.length === 0) out.push('no sizes measured.');
       return out;
     },
@@ -81,16 +90,17 @@ export function kustomizeSection(options: KustomizeBenchOptions): Section {
     const cluster = path.join(dist, 'bench');
     const projects = fs.readdirSync(cluster, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 
-    const flat = build(cluster);
-    options.log(`kustomize flat ${size} projects: ${shown(flat)} s`);
-    let nested: Build | undefined;
-    if (size <= options.nestedMax) {
-      // The layout before: the cluster's kustomization lists the project directories.
-      fs.writeFileSync(path.join(cluster, 'kustomization.yaml'), kustomization(projects).replace(KUSTOMIZATION_HEADER, '# nested layout (benchmark)'));
-      nested = build(cluster);
-      options.log(`kustomize nested ${size} projects: ${shown(nested)} s`);
+    const whole = build(cluster);
+    options.log(`kustomize cluster ${size} projects: ${shown(whole)} s`);
+    let flat: Build | undefined;
+    if (size <= options.flatMax) {
+      // The other layout: the cluster's kustomization lists every manifest file itself.
+      const files = projects.flatMap((p) => fs.readdirSync(path.join(cluster, p)).filter((f) => f !== 'kustomization.yaml').map((f) => `${p}/${f}`));
+      fs.writeFileSync(path.join(cluster, 'kustomization.yaml'), kustomization(files).replace(KUSTOMIZATION_HEADER, '# flat layout (benchmark)'));
+      flat = build(cluster);
+      options.log(`kustomize cluster flat ${size} projects: ${shown(flat)} s`);
     } else {
-      skippedNested.push(size);
+      skippedFlat.push(size);
     }
     const step = Math.max(1, Math.floor(projects.length / options.sample));
     const sample = projects.filter((_, i) => i % step === 0).slice(0, options.sample);
@@ -104,26 +114,42 @@ export function kustomizeSection(options: KustomizeBenchOptions): Section {
     return {
       'projects': size,
       'objects': tree.stats.objects,
-      'cluster flat': shown(flat),
-      'cluster nested': nested ? shown(nested) : '-',
-      'per project (mean)': mean.toFixed(3),
-      'per project (max)': Math.max(...times).toFixed(3),
-      'all projects': (mean * size).toFixed(1),
-      'flat objects': flat.seconds === undefined ? '-' : flat.objects,
+      'cluster s': shown(whole),
+      'cluster cpu': cpu(whole),
+      'cluster MB': whole.mb ?? '-',
+      'cluster objects': whole.seconds === undefined ? '-' : whole.objects,
+      'flat s': flat ? shown(flat) : '-',
+      'flat cpu': flat ? cpu(flat) : '-',
+      'per project s (mean)': mean.toFixed(3),
+      'per project s (max)': Math.max(...times).toFixed(3),
+      'all projects s': (mean * size).toFixed(1),
     };
   }
 
   function build(dir: string): Build {
+    const [command, args] = TIME
+      ? [TIME, ['-f', 'netiso-bench %U %S %M', options.kubectl, 'kustomize', dir]]
+      : [options.kubectl, ['kustomize', dir]];
     const started = performance.now();
-    const run = spawnSync(options.kubectl, ['kustomize', dir], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: options.timeoutS * 1000 });
+    const run = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 30, timeout: options.timeoutS * 1000, killSignal: 'SIGKILL' });
     const seconds = (performance.now() - started) / 1000;
     if (run.error && (run.error as NodeJS.ErrnoException).code === 'ETIMEDOUT') return { objects: 0 };
     if (run.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${run.stderr || run.error?.message}`);
-    return { seconds, objects: (run.stdout.match(/^kind: /gm) ?? []).length };
+    const usage = /^netiso-bench ([\d.]+) ([\d.]+) (\d+)$/m.exec(run.stderr);
+    return {
+      seconds,
+      cpu: usage ? Number(usage[1]) + Number(usage[2]) : undefined,
+      mb: usage ? Math.round(Number(usage[3]) / 1024) : undefined,
+      objects: (run.stdout.match(/^kind: /gm) ?? []).length,
+    };
   }
 
   function shown(b: Build): string {
     return b.seconds === undefined ? `> ${options.timeoutS}` : b.seconds.toFixed(2);
+  }
+
+  function cpu(b: Build): string {
+    return b.cpu === undefined ? '-' : b.cpu.toFixed(2);
   }
 }
 

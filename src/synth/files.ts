@@ -46,9 +46,8 @@ export const CLUSTER_SCOPED_DIR = '_cluster';
 /**
  * Validates every cluster, then returns its files to be rendered while iterated:
  * `<cluster>/<project>/<Kind>.<name>.k8s.yaml` plus a `kustomization.yaml` per project directory
- * listing its files, and one per cluster listing every manifest of the cluster (see
- * {@link kustomization}). Throws one {@link SynthesisError} with all problems of all clusters;
- * nothing is rendered then.
+ * listing its files, and one per cluster listing its directories. Throws one
+ * {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
  */
 export function streamTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): StreamedTree {
   const problems = treeProblems(clusters);
@@ -63,7 +62,7 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
       stats.objects = 0;
       let done = 0;
       for (const cluster of clusters) {
-        const listed: string[] = [];
+        const dirs: string[] = [];
         for (const project of cluster.projects) {
           const names: string[] = [];
           for (const file of directoryFiles(cluster.name, project.name, project.render(), names)) {
@@ -71,10 +70,10 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
             stats.objects++;
           }
           yield [`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names)] as const;
-          for (const name of names) listed.push(`${project.name}/${name}`);
+          dirs.push(project.name);
           onProject?.(++done, stats.projects);
         }
-        yield [`${cluster.name}/kustomization.yaml`, kustomization(listed)] as const;
+        yield [`${cluster.name}/kustomization.yaml`, kustomization(dirs)] as const;
       }
     },
   };
@@ -83,7 +82,7 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
 /**
  * The manifest files of one directory of a cluster (a project, or {@link CLUSTER_SCOPED_DIR}),
  * rendered one at a time while iterated; each file name is added to `names`, which the
- * directory's `kustomization.yaml` lists, and the cluster's with the directory in front.
+ * directory's `kustomization.yaml` lists.
  */
 export function* directoryFiles(cluster: string, dir: string, manifests: Iterable<Manifest>, names: string[]): Generator<readonly [string, string]> {
   for (const manifest of manifests) {
@@ -119,9 +118,9 @@ export function collectTree(tree: StreamedTree): OutputTree {
 }
 
 /**
- * A `kustomization.yaml` listing `resources` (sorted). A cluster's lists every manifest file of
- * the cluster (`<project>/<file>`), not its project directories: kustomize builds that flat list
- * faster than nested kustomizations (see docs/delivery.md).
+ * A `kustomization.yaml` listing `resources` (sorted): a project's lists its manifest files, a
+ * cluster's its directories. GitOps syncs each directory on its own: kustomize builds a whole
+ * cluster in time quadratic in its objects, whatever the layout (see docs/delivery.md).
  */
 export function kustomization(resources: readonly string[]): string {
   const list = [...resources].sort();
