@@ -10,6 +10,8 @@ export type Row = Readonly<Record<string, string | number>>;
  */
 export interface Section {
   readonly title: string;
+  /** Its own ladder, instead of `--sizes` (for what is too slow for the big sizes, or needs others). */
+  readonly sizes?: readonly number[];
   /** Measures every size of the ladder; may run child processes. */
   run(sizes: readonly number[]): Promise<Row[]>;
   /** Sentences printed under the table (e.g. what was skipped, how a column is computed). */

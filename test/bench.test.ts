@@ -14,12 +14,12 @@ afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 // These prove `npm run bench` works at a tiny size; they assert no timing. --shared keeps it to
 // one process: a child process costs seconds of ts-node start-up.
 test('npm run bench runs every case and prints the table', () => {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared'], { cwd: ROOT, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', 'bench/run.ts', '--sizes', '2,3', '--cdk8s-max', '2', '--tmp', tmp, '--shared', '--kustomize-sizes', '2,3', '--flat-max', '2', '--kustomize-sample', '2'], { cwd: ROOT, encoding: 'utf8' });
   expect(run.stderr).not.toMatch(/Error/);
   expect(run.status).toBe(0);
   const sections = run.stdout.split(/^## /m).slice(1);
   const section = (title: RegExp) => sections.find((s) => title.test(s)) as string;
-  const [synth, analysis, reader, explain] = [/^Synthesis/, /^Reachability engine/, /^Manifest reader/, /^netiso explain/].map(section);
+  const [synth, analysis, reader, explain, delivery] = [/^Synthesis/, /^Reachability engine/, /^Manifest reader/, /^netiso explain/, /^Delivery/].map(section);
   const table = (text: string) => text.split('\n').filter((l) => /^\|\s+\d/.test(l)).map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
   const rows = table(synth);
   // The engine section: namespaces, then 5 workloads per project plus the monitoring pod.
@@ -34,11 +34,20 @@ test('npm run bench runs every case and prints the table', () => {
   expect(rows[0][6]).toMatch(/^\d+\.\d\d$/);
   expect(rows[1][6]).toBe('-');
   expect(run.stdout).toMatch(/cdk8s default skipped at 3 projects/);
+  // Delivery: kubectl kustomize of the whole cluster (and its flat variant up to --flat-max) and per project.
+  if (spawnSync('kubectl', ['version', '--client']).status === 0) {
+    const builds = table(delivery);
+    // projects, objects, cluster objects (all built), flat s (only up to --flat-max)
+    expect(builds.map((r) => [r[0], r[1], r[5], r[6]])).toEqual([['2', '26', '26', expect.stringMatching(/^\d+\.\d\d$/)], ['3', '39', '39', '-']]);
+    expect(delivery).toMatch(/cluster flat skipped at 3 projects/);
+  } else {
+    expect(delivery).toMatch(/skipped: kubectl was not found/);
+  }
   expect(run.stdout).not.toMatch(/NaN|undefined/);
   expect(run.stdout).toMatch(/## Explorer page: .*\n(.|\n)*(\| +2 \| +12 \||skipped: Chromium not found)/);
   // Every case cleans up its output tree.
   expect(fs.readdirSync(tmp)).toEqual([]);
-}, 60_000);
+}, 120_000);
 
 test('a case measured in a child process reports its own peak memory', async () => {
   const m = await measure('floor', 2, tmp, 'process');

@@ -7,6 +7,7 @@ import { synthesize } from '../src/synth/synthesize';
 import { writeTree } from '../src/synth/writer';
 import { listFiles } from '../src/k8s/files';
 import { KUSTOMIZATION_HEADER } from '../src/synth/files';
+import { FileSystemError } from '../src/synth/fs-errors';
 // The module object itself: `import * as` gives a read-only namespace that jest cannot spy on.
 import nodeFs = require('fs');
 
@@ -121,11 +122,14 @@ describe('writeTree', () => {
     const realWrite = fs.writeFileSync;
     let calls = 0;
     jest.spyOn(nodeFs, 'writeFileSync').mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
-      if (++calls === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      if (++calls === 3) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC', syscall: 'open', path: String(args[0]) });
       return realWrite(...args);
     });
     const changed = Object.fromEntries(Object.entries(FIRST).map(([k, v]) => [k, `${v}# changed\n`]));
-    expect(() => writeTree(dist, tree({ ...changed, 'c/new/kustomization.yaml': kustomization() }))).toThrow('ENOSPC');
+    expect(() => writeTree(dist, tree({ ...changed, 'c/new/kustomization.yaml': kustomization() }))).toThrow(new FileSystemError(
+      `cannot write ${path.join(work, 'dist.netiso-tmp', 'c/a/kustomization.yaml')}: no space left on the device (ENOSPC); `
+      + `free some space on that file system and run again; ${dist} was left as it was`,
+    ));
     expect(calls).toBe(3);
     expect(snapshot(dist)).toEqual(before);
     expect(leftovers()).toEqual([]);
@@ -158,8 +162,9 @@ describe('writeTree', () => {
 
   test('writes through a symbolic link to the directory it points to, and keeps the link', () => {
     const real = path.join(work, 'real-dist');
-    fs.mkdirSync(real);
-    fs.writeFileSync(path.join(real, 'Namespace.old.k8s.yaml'), manifest('old'));
+    fs.mkdirSync(path.join(real, 'c'), { recursive: true });
+    fs.writeFileSync(path.join(real, 'c/kustomization.yaml'), FIRST['c/kustomization.yaml']);
+    fs.writeFileSync(path.join(real, 'c/Namespace.old.k8s.yaml'), manifest('old'));
     fs.symlinkSync('real-dist', dist);
     writeTree(dist, tree(FIRST));
     expect(fs.lstatSync(dist).isSymbolicLink()).toBe(true);

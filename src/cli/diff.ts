@@ -9,6 +9,7 @@ import { DiffReport } from '../diff/report';
 import { DiffSide, checkSides, loadSide } from '../diff/sides';
 import { renderDefinitions } from '../synth/synthesize';
 import { htmlOutputProblem, writeDiffExplorer } from '../explorer/cli';
+import { prepareToRead } from '../synth/outdir';
 
 interface DiffOptions {
   format: DiffFormat | 'html';
@@ -63,6 +64,8 @@ export function diffCommand(): Command {
           const outputProblem = htmlOutputProblem(opts.format, opts.output, 1, 'netiso-diff.html');
           if (outputProblem) throw new Error(outputProblem);
         }
+        // A directory side must not be read while a synth swaps it, nor after a swap was interrupted.
+        for (const side of [base, head]) if (side !== undefined) prepareToRead(side, { waitMs: 120_000 });
         const where = opts.manifests ? opts.path : opts.dist;
         const baseSide = loadSide('base', base, where);
         const headSide: DiffSide = sameTree

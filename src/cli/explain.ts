@@ -9,6 +9,7 @@ import { CNI_PROFILES, cniProfile } from '../cni/names';
 import { ExplainOptions, explain } from '../report/report';
 import { htmlOutputProblem, writeExplorers } from '../explorer/cli';
 import { loadDefinitions } from '../synth/load';
+import { requireDefinitions } from '../synth/synthesize';
 
 interface CliOptions {
   projects: string;
@@ -134,6 +135,7 @@ function manifestAnalysis(opts: CliOptions, cni: Cni | undefined): Analysis {
 
 async function definitionAnalyses(opts: CliOptions, cni: Cni | undefined): Promise<Analysis[]> {
   if (opts.namespace !== undefined) throw new Error('--namespace is for --manifests: definitions name every namespace');
+  requireDefinitions(opts.projects);
   const { clusters, problems } = await loadDefinitions(opts.projects);
   if (problems.length) throw new SynthesisError(problems);
   let selected = clusters.clusters.filter((c) => opts.cluster === undefined || c.name === opts.cluster);

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
+import { FileSystemError, fileSystemError } from '../synth/fs-errors';
 import * as path from 'path';
 import { formatProblems } from '../errors';
 import { formatReport, importKubeSphereFiles } from '../import';
@@ -45,8 +46,9 @@ export function importCommand(): Command {
         console.log(`wrote ${result.files[0].path} and ${workspaces} workspace file${workspaces === 1 ? '' : 's'} next to it${
           result.removed.length ? `; removed ${result.removed.join(', ')}` : ''}: review them, then run \`netiso synth\` (npm run synth)`);
       } catch (e) {
+        // A file-system failure is exit 2, like every command's; bad input is exit 1.
         console.error(`netiso import-kubesphere: ${(e as Error).message}`);
-        process.exitCode = 1;
+        process.exitCode = e instanceof FileSystemError ? 2 : 1;
       }
     });
 }
@@ -93,14 +95,15 @@ export async function importToFiles(paths: readonly string[], opts: ImportCliOpt
     for (const file of files) fs.writeFileSync(file.path, file.source);
     for (const file of stale) fs.rmSync(file);
   } catch (e) {
-    throw new Error(`cannot write to ${dir}: ${(e as Error).message}; choose another file with --out`);
+    throw fileSystemError(e, { fix: 'choose another file with --out' });
   }
   return { files, removed: stale };
 }
 
 /** Workspace files an earlier import wrote next to `<base>.ts` (recognised by their first line). */
 function earlierImportFiles(dir: string, base: string): string[] {
-  if (!fs.existsSync(dir)) return [];
+  // Not a directory (yet): nothing to remove, and writing reports what is in the way.
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return [];
   return fs.readdirSync(dir)
     .filter((f) => f.startsWith(`${base}-`) && f.endsWith('.ts'))
     .map((f) => path.join(dir, f))

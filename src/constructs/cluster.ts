@@ -7,7 +7,7 @@ import { LocatedProblem, SynthesisError } from '../errors';
 import { collectWarnings } from '../warnings';
 import type { Cni, KubeProxyProps } from '../cni/cni';
 import { namedPeerProblems } from '../cni/compile';
-import { ClusterSettings, Manifest } from '../render/model';
+import { CLUSTER_SCOPED_DIR, ClusterSettings, Manifest } from '../render/model';
 import type { NamedPeer } from '../values/peer-spec';
 import { GatewayProps, dataplaneProblems, dataplaneSettings } from './cluster-dataplane';
 import { cidrListProblems, IpBlock, ipBlocks, ipv4OfMapped, isStrictIp } from '../values/ip-block';
@@ -129,8 +129,6 @@ export interface ClusterProps {
   readonly guardrails?: GuardrailProps;
 }
 
-/** Directory of a cluster's cluster-scoped manifests under `dist/<cluster>/` (no project can be named so). */
-export const CLUSTER_SCOPED_DIR = '_cluster';
 
 /** The objects of one project after rendering. */
 export interface RenderedProject {

@@ -6,7 +6,7 @@ import { compileGuardrails, isGuardrailKind } from '../guardrails/compile';
 import { DataplaneSemantics, SPEC_SEMANTICS } from '../cni/semantics';
 import { compare } from '../k8s/compare';
 import { stableJson } from '../k8s/read';
-import { WORKSPACE_LABEL } from '../render/model';
+import { CLUSTER_SCOPED_DIR, WORKSPACE_LABEL } from '../render/model';
 import { Change, ChangeSet, Ends, SideAnswer, computeChanges } from './changes';
 import { Describer, list, mergeRanges, namespaceOrder, where } from './describe';
 import { FlowGroup, ObjectChanges, ProjectDiff, RISK_KINDS, Risk } from './report';
@@ -16,8 +16,6 @@ import { StandIns, standIns } from './standins';
 type Obj = Record<string, unknown>;
 type Projects = ReadonlyMap<string, ProjectObjects>;
 
-/** The directory of a cluster's cluster-scoped objects (guardrails); not a project. */
-export const CLUSTER_SCOPED_DIR = '_cluster';
 
 /** How error messages name the two sides, e.g. `base (origin/main)`. */
 type SideLabels = { readonly base: string; readonly head: string };

@@ -2,7 +2,8 @@ import { Engine, Labels, Workload, clusterOfModel } from '../analysis';
 import { compare } from '../k8s/compare';
 import { NPGUARD_INGRESS_CONTROLLER, ingressControllerConnections } from '../k8s/ingress-controller';
 import { ManifestModel } from '../k8s/manifests';
-import { CLUSTER_SCOPED_DIR, CompareOptions, PairChange, SideWorkloads, TreeDiff, diffTrees } from './compare';
+import { CLUSTER_SCOPED_DIR } from '../render/model';
+import { CompareOptions, PairChange, SideWorkloads, TreeDiff, diffTrees } from './compare';
 import { DistTree, ProjectObjects } from './sides';
 
 type Obj = Record<string, unknown>;

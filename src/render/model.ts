@@ -16,6 +16,12 @@ export interface Manifest {
   readonly [key: string]: unknown;
 }
 
+/**
+ * Directory of a cluster's cluster-scoped objects (guardrails) under `dist/<cluster>/`, next to
+ * its project directories: `_` cannot start a project name (a DNS label), so it never collides.
+ */
+export const CLUSTER_SCOPED_DIR = '_cluster';
+
 /** Label every generated object carries, so tools and prune logic can tell netiso's objects apart. */
 export const MANAGED_BY: Labels = { [MANAGED_BY_LABEL]: 'netiso' };
 

@@ -1,5 +1,8 @@
-import { Cluster, CLUSTER_SCOPED_DIR } from '../constructs/cluster';
+import { Cluster } from '../constructs/cluster';
 import { SynthesisError, LocatedProblem } from '../errors';
+import { CLUSTER_SCOPED_DIR, Manifest } from '../render/model';
+
+export { CLUSTER_SCOPED_DIR };
 import { manifestFileName, toYaml } from './canonical';
 
 /** How a kustomization.yaml netiso wrote starts; how stale ones are recognised. */
@@ -30,6 +33,8 @@ export interface OutputTree {
 export interface StreamedTree extends Iterable<readonly [string, string]> {
   /** Counts; `objects` is complete once an iteration has ended. */
   readonly stats: TreeStats;
+  /** Every cluster's name with its number of projects, in output order. */
+  readonly clusterProjects: ReadonlyArray<readonly [string, number]>;
   /** Warnings of every cluster, located like problems; complete once an iteration has ended. */
   warnings(): LocatedProblem[];
 }
@@ -37,8 +42,9 @@ export interface StreamedTree extends Iterable<readonly [string, string]> {
 /**
  * Validates every cluster, then returns its files to be rendered while iterated:
  * `<cluster>/<project>/<Kind>.<name>.k8s.yaml`, the cluster-scoped manifests (guardrails) in
- * `<cluster>/_cluster/`, plus a `kustomization.yaml` per directory.
- * Throws one {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
+ * `<cluster>/_cluster/`, plus a `kustomization.yaml` per directory listing its files, and one per
+ * cluster listing its directories. Throws one
+ * {@link SynthesisError} with all problems of all clusters; nothing is rendered then.
  */
 export function streamTree(clusters: readonly Cluster[], onProject?: (done: number, total: number) => void): StreamedTree {
   const problems = treeProblems(clusters);
@@ -47,35 +53,48 @@ export function streamTree(clusters: readonly Cluster[], onProject?: (done: numb
   const stats = { clusters: clusters.length, projects: clusters.reduce((n, c) => n + c.projects.length, 0), objects: 0 };
   return {
     stats,
+    clusterProjects: clusters.map((c) => [c.name, c.projects.length] as const),
     warnings: () => clusters.flatMap((c) => c.warnings()),
     *[Symbol.iterator]() {
       stats.objects = 0;
       let done = 0;
       for (const cluster of clusters) {
-        const projectDirs: string[] = [];
+        const dirs: string[] = [];
         for (const project of cluster.projects) {
           const names: string[] = [];
-          for (const manifest of project.render()) {
-            const name = manifestFileName(manifest);
-            yield [`${cluster.name}/${project.name}/${name}`, toYaml(manifest)] as const;
-            names.push(name);
+          for (const file of directoryFiles(cluster.name, project.name, project.render(), names)) {
+            yield file;
             stats.objects++;
           }
           yield [`${cluster.name}/${project.name}/kustomization.yaml`, kustomization(names)] as const;
-          projectDirs.push(project.name);
+          dirs.push(project.name);
           onProject?.(++done, stats.projects);
         }
-        const clusterScoped = cluster.clusterManifests().map((m) => [manifestFileName(m), toYaml(m)] as const);
-        for (const [name, text] of clusterScoped) yield [`${cluster.name}/${CLUSTER_SCOPED_DIR}/${name}`, text] as const;
+        const clusterScoped = cluster.clusterManifests();
         if (clusterScoped.length) {
-          yield [`${cluster.name}/${CLUSTER_SCOPED_DIR}/kustomization.yaml`, kustomization(clusterScoped.map(([name]) => name))] as const;
-          projectDirs.push(CLUSTER_SCOPED_DIR);
+          const names: string[] = [];
+          yield* directoryFiles(cluster.name, CLUSTER_SCOPED_DIR, clusterScoped, names);
+          yield [`${cluster.name}/${CLUSTER_SCOPED_DIR}/kustomization.yaml`, kustomization(names)] as const;
+          dirs.push(CLUSTER_SCOPED_DIR);
           stats.objects += clusterScoped.length;
         }
-        yield [`${cluster.name}/kustomization.yaml`, kustomization(projectDirs)] as const;
+        yield [`${cluster.name}/kustomization.yaml`, kustomization(dirs)] as const;
       }
     },
   };
+}
+
+/**
+ * The manifest files of one directory of a cluster (a project, or {@link CLUSTER_SCOPED_DIR}),
+ * rendered one at a time while iterated; each file name is added to `names`, which the
+ * directory's `kustomization.yaml` lists.
+ */
+export function* directoryFiles(cluster: string, dir: string, manifests: Iterable<Manifest>, names: string[]): Generator<readonly [string, string]> {
+  for (const manifest of manifests) {
+    const name = manifestFileName(manifest);
+    names.push(name);
+    yield [`${cluster}/${dir}/${name}`, toYaml(manifest)] as const;
+  }
 }
 
 /**
@@ -103,8 +122,13 @@ export function collectTree(tree: StreamedTree): OutputTree {
   return { files, stats: { ...tree.stats }, warnings: tree.warnings() };
 }
 
-function kustomization(resources: string[]): string {
-  const list = resources.sort();
+/**
+ * A `kustomization.yaml` listing `resources` (sorted): a project's lists its manifest files, a
+ * cluster's its directories. GitOps syncs each directory on its own: kustomize builds a whole
+ * cluster in time quadratic in its objects, whatever the layout (see docs/delivery.md).
+ */
+export function kustomization(resources: readonly string[]): string {
+  const list = [...resources].sort();
   return [
     KUSTOMIZATION_HEADER,
     'apiVersion: kustomize.config.k8s.io/v1beta1',

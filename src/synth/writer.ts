@@ -3,6 +3,9 @@ import * as path from 'path';
 import { MANAGED_BY } from '../render/model';
 import { KUSTOMIZATION_MARK } from './files';
 import { listFiles } from '../k8s/files';
+import { fileSystemError, FileSystemError, shownPath } from './fs-errors';
+import { acquireLock, LockOptions } from './lock';
+import { checkBeforeWriting, contains, outputDirectoryProblem, prepareToRead, recoverInterruptedSwap, SwapPaths, swapPaths } from './outdir';
 
 /** What a write did, by relative path; each list sorted. */
 export interface WriteReport {
@@ -17,6 +20,14 @@ export interface WriteReport {
 export interface WriteOptions {
   /** Only compare: report what a write would do and touch nothing (`netiso synth --check`). */
   readonly dryRun?: boolean;
+  /**
+   * Write into an existing directory that does not look like netiso's output (see
+   * {@link outputDirectoryProblem}). Files netiso did not write are still kept.
+   * @default false
+   */
+  readonly force?: boolean;
+  /** Waiting for another run that writes the same directory. @default fail at once */
+  readonly lock?: LockOptions;
 }
 
 /**
@@ -26,22 +37,87 @@ export interface WriteOptions {
  * tree as it was. Unchanged files are hard-linked (their mtime is kept), stale generated files
  * disappear, and files netiso did not generate are carried over and reported.
  *
+ * Before anything is moved it takes the directory's lock (`<outdir>.netiso-lock`), refuses a
+ * directory that is not netiso's output (unless `force`), one that contains the current
+ * directory, and one it could not replace (read-only, a mount point, a full disk).
  * When `outdir` is a symbolic link, the directory it points to is replaced and the link is kept.
  * A run interrupted at any point (even killed) is repaired by the next one.
+ * @throws FileSystemError with a one-line message naming the path and the fix.
  */
 export function writeTree(outdir: string, files: Iterable<readonly [string, string]>, options: WriteOptions = {}): WriteReport {
-  const dryRun = options.dryRun ?? false;
-  const target = followLinks(outdir);
-  const staging = `${target}.netiso-tmp`;
-  const backup = `${target}.netiso-old`;
-  if (!dryRun) {
-    recoverInterruptedSwap(target, backup);
-    fs.rmSync(staging, { recursive: true, force: true });
+  const paths = swapPaths(outdir);
+  if (contains(paths.target, process.cwd())) {
+    throw new FileSystemError(`${shownPath(outdir)} contains the current directory; netiso replaces its output directory as a whole, so give it a directory of its own (e.g. dist)`, paths.target);
   }
+  if (options.dryRun) {
+    prepareToRead(outdir, options.lock);
+    refuseForeignDirectory(paths.target, options.force);
+    try {
+      return compareAndStage(paths, files, undefined);
+    } catch (e) {
+      throw fileSystemError(e);
+    }
+  }
+  try {
+    fs.mkdirSync(path.dirname(paths.target), { recursive: true });
+  } catch (e) {
+    throw fileSystemError(e);
+  }
+  const lock = acquireLock(paths.target, options.lock);
+  try {
+    recoverInterruptedSwap(paths);
+    refuseForeignDirectory(paths.target, options.force);
+    return replace(paths, files, () => lock.refresh());
+  } finally {
+    lock.release();
+  }
+}
 
+function refuseForeignDirectory(target: string, force = false): void {
+  const problem = force ? undefined : outputDirectoryProblem(target);
+  if (problem) throw new FileSystemError(`${problem}; check the output directory, or pass --force to write into it anyway (files netiso did not write are kept)`, target);
+}
+
+/** Stages the new tree, swaps it in, removes the old one. Only the lock holder calls this. */
+function replace(paths: SwapPaths, files: Iterable<readonly [string, string]>, alive: () => void): WriteReport {
+  const { target, staging, backup } = paths;
+  const outcome = `${shownPath(target)} was left as it was`;
+  let report: WriteReport;
+  try {
+    fs.rmSync(staging, { recursive: true, force: true });
+    const targetStat = fs.statSync(target, { throwIfNoEntry: false });
+    report = compareAndStage(paths, files, alive);
+    if (targetStat) {
+      // Last, so that a read-only mode does not stop the staging writes.
+      fs.chmodSync(staging, targetStat.mode & 0o7777);
+      fs.renameSync(target, backup);
+    }
+    fs.renameSync(staging, target);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    recoverInterruptedSwap(paths);
+    throw fileSystemError(e, { outcome });
+  }
+  try {
+    fs.rmSync(backup, { recursive: true, force: true });
+  } catch (e) {
+    throw fileSystemError(e, {
+      fix: `the new tree is in place, but the previous one is left in ${shownPath(backup)}: remove it by hand (chmod -R u+w ${shownPath(backup)} && rm -rf ${shownPath(backup)})`,
+    });
+  }
+  return report;
+}
+
+/**
+ * Sorts every file into written, unchanged, removed or foreign, comparing `files` with the tree
+ * on disk. With `alive` (a real write) it also builds the staging directory; without (a dry run)
+ * it touches nothing.
+ */
+function compareAndStage({ target, staging }: SwapPaths, files: Iterable<readonly [string, string]>, alive: (() => void) | undefined): WriteReport {
+  const dryRun = alive === undefined;
   const report: WriteReport = { written: [], unchanged: [], removed: [], foreign: [] };
-  const targetStat = fs.statSync(target, { throwIfNoEntry: false });
-  const old = new Set(targetStat ? listFiles(target) : []);
+  const old = new Set(fs.existsSync(target) ? listFiles(target) : []);
+  if (!dryRun) checkBeforeWriting(target, directoriesOf(old));
   // One mkdir per directory, not per file: a project directory holds a dozen files.
   const made = new Set<string>();
   const ensureParent = (rel: string) => {
@@ -52,50 +128,64 @@ export function writeTree(outdir: string, files: Iterable<readonly [string, stri
   };
   // In a dry run every staging operation is skipped; the classification is the same.
   const stage = (op: () => void) => { if (!dryRun) op(); };
-  try {
-    stage(() => fs.mkdirSync(staging, { recursive: true }));
-    const generated = new Set<string>();
-    for (const [rel, content] of files) {
-      // Validation makes paths unique; a repeat would silently drop a manifest.
-      if (generated.has(rel)) throw new Error(`internal error: ${rel} is generated twice`);
-      generated.add(rel);
-      const from = path.join(target, rel);
-      const to = path.join(staging, rel);
-      stage(() => ensureParent(rel));
-      if (old.has(rel) && hasContent(from, content)) {
-        stage(() => linkOrCopy(from, to));
-        report.unchanged.push(rel);
-      } else {
-        stage(() => fs.writeFileSync(to, content));
-        report.written.push(rel);
-      }
+  stage(() => fs.mkdirSync(staging, { recursive: true }));
+  const generated = new Set<string>();
+  const generatedDirs = new Set<string>();
+  for (const [rel, content] of files) {
+    // Validation makes paths unique; a repeat would silently drop a manifest.
+    if (generated.has(rel)) throw new Error(`internal error: ${rel} is generated twice`);
+    generated.add(rel);
+    for (let dir = path.posix.dirname(rel); dir !== '.' && !generatedDirs.has(dir); dir = path.posix.dirname(dir)) generatedDirs.add(dir);
+    const from = path.join(target, rel);
+    const to = path.join(staging, rel);
+    alive?.();
+    stage(() => ensureParent(rel));
+    if (old.has(rel) && hasContent(from, content)) {
+      stage(() => linkOrCopy(from, to));
+      report.unchanged.push(rel);
+    } else {
+      stage(() => fs.writeFileSync(to, content));
+      report.written.push(rel);
     }
-    for (const rel of old) {
-      if (generated.has(rel)) continue;
-      if (isGenerated(path.join(target, rel))) {
-        report.removed.push(rel);
-      } else {
-        stage(() => {
-          ensureParent(rel);
-          carryOver(path.join(target, rel), path.join(staging, rel));
-        });
-        report.foreign.push(rel);
-      }
-    }
-    if (dryRun) return sorted(report);
-    if (targetStat) {
-      // Last, so that a read-only mode does not stop the staging writes.
-      fs.chmodSync(staging, targetStat.mode & 0o7777);
-      fs.renameSync(target, backup);
-    }
-    fs.renameSync(staging, target);
-  } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    recoverInterruptedSwap(target, backup);
-    throw e;
   }
-  fs.rmSync(backup, { recursive: true, force: true });
+  for (const rel of old) {
+    if (generated.has(rel)) continue;
+    if (isGenerated(path.join(target, rel))) {
+      report.removed.push(rel);
+      continue;
+    }
+    const clash = clashWithGenerated(rel, generated, generatedDirs);
+    if (clash) {
+      throw new FileSystemError(`${shownPath(path.join(target, rel))} was not written by netiso, and ${clash}; move it out of ${shownPath(target)} and run again; ${shownPath(target)} was left as it was`, path.join(target, rel));
+    }
+    stage(() => {
+      ensureParent(rel);
+      carryOver(path.join(target, rel), path.join(staging, rel));
+    });
+    report.foreign.push(rel);
+  }
   return sorted(report);
+}
+
+/**
+ * Why a kept file cannot stay where it is: netiso now writes a directory of that name (e.g. a
+ * symbolic link in place of a project directory), or a file in place of one of its parents.
+ */
+function clashWithGenerated(rel: string, generated: ReadonlySet<string>, generatedDirs: ReadonlySet<string>): string | undefined {
+  if (generatedDirs.has(rel)) return 'netiso writes a directory of that name';
+  for (let dir = path.posix.dirname(rel); dir !== '.'; dir = path.posix.dirname(dir)) {
+    if (generated.has(dir)) return `netiso writes a file at ${dir}`;
+  }
+  return undefined;
+}
+
+/** The directories holding `files`, below their root. */
+function directoriesOf(files: Iterable<string>): Set<string> {
+  const dirs = new Set<string>();
+  for (const rel of files) {
+    for (let dir = path.posix.dirname(rel); dir !== '.' && !dirs.has(dir); dir = path.posix.dirname(dir)) dirs.add(dir);
+  }
+  return dirs;
 }
 
 // Sorted so the report does not depend on definition order.
@@ -114,28 +204,6 @@ export function isGenerated(file: string): boolean {
   const text = fs.readFileSync(file, 'utf8');
   if (name === 'kustomization.yaml') return text.startsWith(KUSTOMIZATION_MARK);
   return MANAGED_BY_LINE.test(text);
-}
-
-/**
- * The swap is two renames (target → backup, staging → target) and a removal of the backup.
- * A run that died in between leaves either only the backup (put it back) or both directories
- * (the new tree is complete: drop the backup, or the next swap could not rename onto it).
- */
-function recoverInterruptedSwap(target: string, backup: string): void {
-  if (!fs.existsSync(backup)) return;
-  if (fs.existsSync(target)) fs.rmSync(backup, { recursive: true, force: true });
-  else fs.renameSync(backup, target);
-}
-
-// Renaming a symbolic link would replace the link, not the tree it points to.
-function followLinks(outdir: string): string {
-  let p = path.resolve(outdir);
-  for (let hops = 0; hops < 40; hops++) {
-    const stat = fs.lstatSync(p, { throwIfNoEntry: false });
-    if (!stat?.isSymbolicLink()) return p;
-    p = path.resolve(path.dirname(p), fs.readlinkSync(p));
-  }
-  throw new Error(`${outdir}: too many levels of symbolic links`);
 }
 
 function hasContent(file: string, content: string): boolean {
