@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
 import { listFiles } from '../k8s/files';
+import { parsePlainYaml } from '../k8s/plain-yaml';
 
 /** Output files of one side of a diff: path relative to the dist root (`<cluster>/<project>/<file>`) → content. */
 export type DistFiles = ReadonlyMap<string, string>;
@@ -154,7 +154,7 @@ export function parseDist(files: DistFiles, side?: string, cache?: Map<string, R
     const cached = cache?.get(content);
     if (cached) return cached;
     try {
-      const docs = parseGenerated(content, file).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
+      const docs = parsePlainYaml(content, file).filter((v): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v));
       cache?.set(content, docs);
       return docs;
     } catch (e) {
@@ -195,16 +195,4 @@ export function parseDist(files: DistFiles, side?: string, cache?: Map<string, R
 function kustomizationResources([doc]: readonly Record<string, unknown>[]): string[] {
   const resources = doc?.resources;
   return Array.isArray(resources) ? resources.filter((r): r is string => typeof r === 'string') : [];
-}
-
-/**
- * The documents of a file netiso generated: plain YAML 1.2, so the `yaml` package reads it as it
- * is, without the kubectl compatibility of the manifest reader (which costs half as much again,
- * and a diff reads whole trees). A kustomization or foreign file goes the same way.
- */
-function parseGenerated(text: string, file: string): unknown[] {
-  return parseAllDocuments(text).map((doc) => {
-    if (doc.errors.length) throw new Error(`${file}: ${doc.errors[0].message}`);
-    return doc.toJS() as unknown;
-  });
 }
