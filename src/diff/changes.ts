@@ -107,8 +107,23 @@ export function computeChanges(universe: Universe, mayHaveChanged: (c: number, d
     return `${def.allowed.id}:${state.relativeReason(def.reason)}`;
   };
 
+  // A group's pairs change when the changed end's default or the group's default changed. The
+  // default of a class whose own inputs did not change is the same in both states, so while every
+  // changed end keeps its default, only classes with changed inputs can form a group that
+  // changes: grouping the others would compute every side function of the cluster for nothing.
+  const defaultChanged = (c: number, direction: 'egress' | 'ingress'): boolean => {
+    if (!presentBoth(c)) return true;
+    const side = (state: Connectivity) => (direction === 'egress' ? state.egress(c) : state.ingress(c)).def.allowed;
+    return side(before) !== side(after);
+  };
+  const candidates = (rowDirection: 'egress' | 'ingress', changedEnds: ReadonlySet<number>, all: readonly number[]): readonly number[] => {
+    if ([...changedEnds].some((c) => defaultChanged(c, rowDirection))) return all;
+    const other = rowDirection === 'egress' ? 'ingress' : 'egress';
+    return all.filter((c) => !presentBoth(c) || mayHaveChanged(c, other));
+  };
+
   // Rows: sources whose egress changed, against every destination and address.
-  const destGroups = groupBy(classes, (d) => `${defaultKey(before, d, 'ingress')}|${defaultKey(after, d, 'ingress')}`);
+  const destGroups = groupBy(candidates('egress', changedEgress, classes), (d) => `${defaultKey(before, d, 'ingress')}|${defaultKey(after, d, 'ingress')}`);
   for (const s of [...changedEgress].sort((a, b) => a - b)) {
     const named = new Set<number>();
     for (const state of [before, after]) if (state.present(s)) for (const d of state.egress(s).explicit().keys()) named.add(d);
@@ -139,7 +154,7 @@ export function computeChanges(universe: Universe, mayHaveChanged: (c: number, d
   // Columns: destinations whose ingress changed, against sources whose egress did not (the rows
   // covered the others) and against every address.
   const steady = classes.filter((s) => !changedEgress.has(s) && before.present(s));
-  const sourceGroups = groupBy(steady, (s) => defaultKey(before, s, 'egress'));
+  const sourceGroups = groupBy(candidates('ingress', changedIngress, steady), (s) => defaultKey(before, s, 'egress'));
   for (const d of [...changedIngress].sort((a, b) => a - b)) {
     const named = new Set<number>();
     for (const state of [before, after]) if (state.present(d)) for (const s of state.ingress(d).explicit().keys()) named.add(s);
