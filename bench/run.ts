@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
     synth: () => synthSection({ repeat: opts.repeat, cdk8sMax: opts.cdk8sMax, tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),
     engine: () => analysisSection(),
     explain: () => explainSection({ tmp: opts.tmp, log, shared: opts.shared }),
-    diff: () => diffSection(log),
+    diff: () => diffSection({ tmp: opts.tmp, log }),
     explorer: () => explorerSection(),
     reader: () => readerSection(),
     import: () => importSection({ tmp: opts.tmp, isolation: opts.shared ? 'shared' : 'process', log }),

@@ -43,6 +43,9 @@ test('npm run bench runs every case and prints the table', () => {
   } else {
     expect(delivery).toMatch(/skipped: kubectl was not found/);
   }
+  // The diff section: one and every project changed per size (synthesis and diff measured apart), then the address case.
+  const diff = table(section(/^netiso diff/));
+  expect(diff.map((r) => r.slice(0, 3))).toEqual([['2', '1', '2'], ['2', '2', '4'], ['3', '1', '2'], ['3', '3', '6'], ['1', '20,000 addresses × 200 ports', '2']]);
   expect(run.stdout).not.toMatch(/NaN|undefined/);
   expect(run.stdout).toMatch(/## Explorer page: .*\n(.|\n)*(\| +2 \| +12 \||skipped: Chromium not found)/);
   // Every case cleans up its output tree.
