@@ -451,20 +451,31 @@ export class Connectivity {
     return [...out].sort((a, b) => a - b);
   }
 
+  /**
+   * The naming index covers every rule of the cluster, while a diff computes the side functions
+   * of only the classes that changed: so it reads the rules' peers directly instead of compiling
+   * (and keeping) a {@link RuleInfo} and a class set per rule, which at 5,000 namespaces cost
+   * hundreds of megabytes. It finds the same classes as {@link classesOfRule}.
+   */
   private buildNaming(direction: Direction): { byPeer: Map<number, TierPolicy[]>; byPortName: Map<string, TierPolicy[]> } {
     const byPeer = new Map<number, TierPolicy[]>();
     const byPortName = new Map<string, TierPolicy[]>();
     for (const tier of this.input.tiers) {
       for (const policy of tier.policies) {
         const seen = new Set<number>();
+        const add = (c: number) => {
+          if (seen.has(c)) return;
+          seen.add(c);
+          push(byPeer, c, policy);
+        };
         for (const rule of policy[direction] ?? []) {
-          const info = this.ruleInfo(rule, policy, tier, direction);
-          for (const c of this.classesOfRule(info)) {
-            if (seen.has(c)) continue;
-            seen.add(c);
-            push(byPeer, c, policy);
+          const broad = broadPods(rule);
+          if (!broad) for (const peer of rule.peers) if (peer.kind === 'pods') for (const c of this.classesOfPeer(peer)) add(c);
+          const member = this.input.memberOf.get(rule);
+          if (member !== undefined && this.input.dataplane.ipBlockMatchesPodIps) for (const c of this.classesByMember.get(member) ?? []) add(c);
+          if (direction === 'egress' && broad && rule.ports !== 'all') {
+            for (const spec of rule.ports) if (spec.name !== undefined) push(byPortName, `${spec.protocol ?? 'TCP'}/${spec.name}`, policy);
           }
-          if (direction === 'egress' && info.broadPods) for (const { protocol, name } of info.named) push(byPortName, `${protocol ?? 'TCP'}/${name}`, policy);
         }
       }
     }
@@ -491,17 +502,16 @@ export class Connectivity {
     if (info) return info;
     const numericSpecs = rule.ports === 'all' ? undefined : rule.ports.filter((s) => s.name === undefined);
     const named = rule.ports === 'all' ? [] : rule.ports.filter((s) => s.name !== undefined).map((s) => ({ protocol: s.protocol, name: s.name as string }));
-    const broadPods = rule.peers.some((p) => p.kind === 'all' || (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster'))
-      || (p.kind === 'pods' && !('own' in p.namespaces) && p.namespaces.matchesAll && p.pods.matchesAll));
+    const broad = broadPods(rule);
     const broadIps = rule.peers.some((p) => p.kind === 'all' || (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'world')));
     info = {
       ref: { policy: policy.id, direction, ruleIndex: rule.index, action: rule.action, tier: tier.name, ...(rule.name !== undefined ? { name: rule.name } : {}) },
       action: rule.action,
       numeric: numericSpecs === undefined ? ConnSet.ALL : ConnSet.unionAll(numericSpecs.map((s) => specConns(s, this.input.dataplane))),
       named,
-      broadPods,
+      broadPods: broad,
       broadIps,
-      podPeers: broadPods ? [] : rule.peers.filter((p): p is Extract<TierPeer, { kind: 'pods' }> => p.kind === 'pods'),
+      podPeers: broad ? [] : rule.peers.filter((p): p is Extract<TierPeer, { kind: 'pods' }> => p.kind === 'pods'),
       ...(this.input.memberOf.has(rule) ? { member: this.input.memberOf.get(rule) } : {}),
       ranges: [4, 6].flatMap((f) => rangesOf(rule.peers.flatMap((p) => (p.kind === 'ips' ? p.blocks : [])), f as 4 | 6)),
       nodeMatch: nodeMatcher(rule.peers),
@@ -753,6 +763,12 @@ function connsOn(rule: RuleInfo, dest: PodView | undefined): ConnSet {
 }
 
 /** Whether a rule's peers select a node (a host-network source): every peer, the node entities, or a node selector. */
+/** Whether a rule matches every pod: a peer that is everyone, or every pod of every namespace. */
+function broadPods(rule: TierRule): boolean {
+  return rule.peers.some((p) => p.kind === 'all' || (p.kind === 'entity' && (p.entity === 'all' || p.entity === 'cluster'))
+    || (p.kind === 'pods' && !('own' in p.namespaces) && p.namespaces.matchesAll && p.pods.matchesAll));
+}
+
 function nodeMatcher(peers: readonly TierPeer[]): (labels: Labels) => boolean {
   const always = peers.some((p) => p.kind === 'all' || (p.kind === 'entity' && ['all', 'cluster', 'host', 'remote-node'].includes(p.entity)));
   const selectors = peers.flatMap((p) => (p.kind === 'nodes' ? [p.nodes] : []));

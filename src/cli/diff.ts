@@ -6,7 +6,7 @@ import { DataplaneSemantics } from '../cni/semantics';
 import { DiffOptions as EngineDiffOptions, diffDist, diffManifests, hasConnectivityChange } from '../diff/diff';
 import { DEFAULT_MD_MAX_BYTES, DIFF_FORMATS, DiffFormat, formatDiff } from '../diff/format';
 import { DiffReport } from '../diff/report';
-import { DiffSide, checkSides, loadSide } from '../diff/sides';
+import { DiffSide, checkSides, loadSide, shareIdenticalTexts } from '../diff/sides';
 import { renderDefinitions } from '../synth/synthesize';
 import { htmlOutputProblem, writeDiffExplorer } from '../explorer/cli';
 import { prepareToRead } from '../synth/outdir';
@@ -73,6 +73,7 @@ export function diffCommand(): Command {
           : opts.synth
             ? { role: 'head', spec: '--synth', kind: 'synth', files: (await renderDefinitions({ projectsDir: opts.projects })).files }
             : loadSide('head', head as string, where);
+        if (!sameTree) shareIdenticalTexts(baseSide.files, headSide.files);
         const options: EngineDiffOptions = {
           names: { base: baseSide.spec, head: sameTree ? baseSide.spec : headSide.spec },
           ...(dataplanes ? { dataplanes } : {}),

@@ -50,10 +50,19 @@ const ABSENT: SideResult = { allowed: ConnSet.NONE, reason: -1 };
  * Destinations (sources) that no rule of the other end names on either side get that end's
  * default answers; they are compared once per group of equal defaults, not once each, which
  * keeps the cost proportional to the change and the policies, not to the square of the cluster.
+ * @param inputsChanged false when a class's own inputs for a direction (existence, labels, ports,
+ *   its namespace's labels, the policies selecting it) are the same in both states; such a side
+ *   can differ only towards peers whose inputs changed. @default always true
  */
-export function computeChanges(universe: Universe, mayHaveChanged: (c: number, direction: 'egress' | 'ingress') => boolean = () => true): ChangeSet {
+export function computeChanges(universe: Universe, inputsChanged: (c: number, direction: 'egress' | 'ingress') => boolean = () => true): ChangeSet {
   const [before, after] = universe.states as [Connectivity, Connectivity];
   const n = universe.classes.length;
+  // Asked for every class in both directions, and more than once: 0 = not known yet, 1 = no, 2 = yes.
+  const known = { egress: new Uint8Array(n), ingress: new Uint8Array(n) };
+  const mayHaveChanged = (c: number, direction: 'egress' | 'ingress'): boolean => {
+    if (known[direction][c] === 0) known[direction][c] = inputsChanged(c, direction) ? 2 : 1;
+    return known[direction][c] === 2;
+  };
   const classes = [...Array(n).keys()];
   const presentBoth = (c: number) => before.present(c) && after.present(c);
   // A side function whose own inputs are the same in both states can differ only on peers whose
