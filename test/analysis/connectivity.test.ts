@@ -1,18 +1,6 @@
 import { ConnSet, Engine, PROTOCOLS, Protocol, Workload } from '../../src/analysis';
 import { ReferenceEvaluator } from './reference';
-
-/** Small deterministic PRNG so failures reproduce from the seed. */
-function rng(seed: number): { int(n: number): number; pick<T>(xs: readonly T[]): T; chance(p: number): boolean } {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)], chance: (p) => next() < p };
-}
+import { rng } from '../rng';
 
 const NS = ['n0', 'n1', 'n2', 'n3'];
 const PORT_SETS = [undefined, [], [{ name: 'http', containerPort: 80 }], [{ name: 'dns', containerPort: 53, protocol: 'UDP' as const }, { name: 'http', containerPort: 8080 }]];

@@ -1,5 +1,6 @@
 import { Engine, Workload } from '../../src/analysis';
 import { diffManifests } from '../../src/diff/diff';
+import { rng } from '../rng';
 
 /*
  * The diff looks only at classes whose own inputs changed, and groups the others by their default
@@ -7,18 +8,6 @@ import { diffManifests } from '../../src/diff/diff';
  * a little (one policy rewritten, added or removed, a namespace or a workload relabelled) and the
  * diff's workload pairs are checked against the engine's answer for every pair on both sides.
  */
-
-function rng(seed: number): { int(n: number): number; pick<T>(xs: readonly T[]): T; chance(p: number): boolean } {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { int: (n) => Math.floor(next() * n), pick: (xs) => xs[Math.floor(next() * xs.length)], chance: (p) => next() < p };
-}
 
 type R = ReturnType<typeof rng>;
 const NS = ['n0', 'n1', 'n2', 'n3', 'n4'];

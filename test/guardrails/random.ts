@@ -2,18 +2,7 @@ import {
   Cluster, DenyList, Direction, ExposedService, ExternalWhitelist, GuardrailApi, InternalPeer, InternalWhitelist, IsolatedProject, Port, Workload, Workspace,
 } from '../../src';
 import { Labels } from '../../src/k8s/names';
-
-/** A small deterministic PRNG (mulberry32), so every random definition can be reproduced from its seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { random } from '../rng';
 
 const LABELS: readonly Labels[] = [{ app: 'web' }, { app: 'api' }, { app: 'db', tier: 'data' }, { role: 'worker' }];
 const PORTS = [Port.tcp(8080), Port.tcp(5432), Port.tcpRange(9000, 9100), Port.udp(5353), Port.tcp('http'), Port.allTcp()];
