@@ -233,12 +233,13 @@ describe('checked before anything is moved', () => {
 });
 
 /** Runs `code` in a child process with ts-node; resolves with its output once it has exited. */
-function child(code: string, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `code` in a child process; `onStderr` sees its error output as it comes. */
+function child(code: string, args: string[] = [], onStderr?: (text: string) => void): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const proc = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', code, ...args], { cwd: ROOT });
   let stdout = '';
   let stderr = '';
   proc.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+  proc.stderr.on('data', (d: Buffer) => { stderr += d.toString(); onStderr?.(d.toString()); });
   return new Promise((resolve) => proc.on('exit', (c) => resolve({ code: c, stdout, stderr })));
 }
 
@@ -299,9 +300,25 @@ describe('the lock', () => {
           new n.ExternalWhitelist(p, 'office', { direction: 'ingress', cidrs: ['10.0.${i}.0/24'] });
         }`);
     }
-    const run = () => child(`require(${JSON.stringify(path.join(SRC, 'cli/main.ts'))}).main(['node', 'netiso', ...process.argv.slice(1)])`, ['synth', '--projects', projects, '--outdir', dist]);
-    const [a, b] = await Promise.all([run(), run()]);
-    expect([a.code, b.code]).toEqual([0, 0]);
+    // Both start while a third process holds the lock, and race for it once it is released: run
+    // on their own, the first could finish before the second has even started (ts-node takes seconds).
+    const release = `${dist}.release`;
+    const holder = child(`
+      const fs = require('fs');
+      const { acquireLock } = require(${JSON.stringify(path.join(SRC, 'synth/lock.ts'))});
+      const lock = acquireLock(${JSON.stringify(dist)});
+      const poll = setInterval(() => { if (fs.existsSync(${JSON.stringify(release)})) { clearInterval(poll); lock.release(); } }, 20);
+    `);
+    while (!fs.existsSync(lockPathOf(dist))) await new Promise((r) => setTimeout(r, 50));
+    const waiting: string[] = ['', ''];
+    const run = (i: number) => child(`require(${JSON.stringify(path.join(SRC, 'cli/main.ts'))}).main(['node', 'netiso', ...process.argv.slice(1)])`, ['synth', '--projects', projects, '--outdir', dist], (err) => { waiting[i] += err; });
+    let settled = false;
+    const runs = Promise.all([run(0), run(1)]).finally(() => { settled = true; });
+    while (!settled && !waiting.every((e) => /waiting for netiso/.test(e))) await new Promise((r) => setTimeout(r, 50));
+    fs.writeFileSync(release, '');
+    const [a, b] = await runs;
+    expect((await holder).code).toBe(0);
+    fs.rmSync(release);
     expect(`${a.stderr}${b.stderr}`).toMatch(/^waiting for netiso \(pid \d+ on .*\), which is writing .*dist …$/m);
     // The second run found the first one's tree complete: it wrote nothing.
     const summaries = [a.stdout, b.stdout].map((s) => / (\d+) files? written, (\d+) unchanged/.exec(s)!.slice(1).map(Number)).sort((x, y) => y[0] - x[0]);
